@@ -1,0 +1,81 @@
+# LLM Observatory Collector. `make run` builds and starts the collector; `make test` runs every test.
+# Every tool this file needs is installed at a pinned version into .tools/ (nothing by hand).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+ROOT       := $(abspath .)
+TOOLS      := $(ROOT)/.tools
+TOOLS_BIN  := $(TOOLS)/bin
+export PATH := $(TOOLS_BIN):$(PATH)
+
+OCB_VERSION      := v0.159.0
+MDATAGEN_VERSION := v0.159.0
+CBINDGEN_VERSION := 0.29.4
+
+CBINDGEN := $(TOOLS_BIN)/cbindgen
+OCB      := $(TOOLS_BIN)/builder
+MDATAGEN := $(TOOLS_BIN)/mdatagen
+
+RUST_LIB   := target/release/libllmo.a
+BRIDGE_LIB := go/internal/bridge/lib/libllmo.a
+HEADER     := rust/ffi/include/llmo.h
+DIST_DIR   := _build/otelcol-llm
+BINARY     := $(DIST_DIR)/otelcol-llm
+CONFIG     ?= configs/default.yaml
+CARGO_TEST_FLAGS ?=
+
+.PHONY: build run test test-rust test-go test-e2e bench lint fmt clean tools header header-check rust-lib
+
+## ---- tools (pinned) -------------------------------------------------------------------
+tools: $(CBINDGEN) $(OCB) $(MDATAGEN)
+
+$(CBINDGEN):
+	cargo install cbindgen --version $(CBINDGEN_VERSION) --locked --root $(TOOLS) --quiet
+
+$(OCB):
+	GOBIN=$(TOOLS_BIN) go install go.opentelemetry.io/collector/cmd/builder@$(OCB_VERSION)
+
+$(MDATAGEN):
+	GOBIN=$(TOOLS_BIN) go install go.opentelemetry.io/collector/cmd/mdatagen@$(MDATAGEN_VERSION)
+
+## ---- Rust ---------------------------------------------------------------------------
+rust-lib: $(BRIDGE_LIB)
+
+$(RUST_LIB): Cargo.toml $(shell find rust -name '*.rs' -o -name Cargo.toml)
+	cargo build --release -p llmo-ffi
+
+$(BRIDGE_LIB): $(RUST_LIB)
+	mkdir -p $(dir $@)
+	cp $(RUST_LIB) $@
+
+header: $(CBINDGEN)
+	$(CBINDGEN) --quiet --config rust/ffi/cbindgen.toml --crate llmo-ffi --output $(HEADER) rust/ffi
+
+# CI: the committed header must be what cbindgen makes of the current code.
+header-check: $(CBINDGEN)
+	@tmp=$$(mktemp); \
+	$(CBINDGEN) --quiet --config rust/ffi/cbindgen.toml --crate llmo-ffi --output $$tmp rust/ffi; \
+	if ! diff -u $(HEADER) $$tmp; then echo "$(HEADER) has drifted: run 'make header' and commit it" >&2; rm -f $$tmp; exit 1; fi; \
+	rm -f $$tmp; echo "header-check: $(HEADER) is up to date"
+
+test-rust: header-check
+	cargo test --workspace $(CARGO_TEST_FLAGS)
+
+## ---- all ----------------------------------------------------------------------------
+test: test-rust
+
+bench:
+	cargo bench --workspace
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+clean:
+	cargo clean
+	rm -rf _build go/internal/bridge/lib data

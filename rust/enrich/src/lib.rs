@@ -1,0 +1,318 @@
+//! `llm_enrichment`: finds LLM spans and GenAI log records whatever instrumentation made them
+//! and normalizes them to the OpenTelemetry GenAI semantic conventions.
+//!
+//! Readers for each convention ([`sources`]) fill one [`sources::Found`]; the enricher then
+//! merges it with the normalized attributes already present and records the edits.
+//!
+//! ```
+//! use llmo_enrich::{Enricher, EnrichConfig};
+//! use llmo_schema::{Stage, edits::{Edits, decode_response}, view::{Batch, ItemKind}, wire::Encoder};
+//!
+//! let enricher = Enricher::new(EnrichConfig::default());
+//! let mut enc = Encoder::new();
+//! enc.begin_item(ItemKind::Span, "ChatOpenAI", 0);
+//! enc.attr_str("openinference.span.kind", "LLM");
+//! enc.attr_str("llm.model_name", "gpt-4o-2024-08-06");
+//! enc.attr_int("llm.token_count.prompt", 12);
+//! enc.end_item_without_events_or_body();
+//! let bytes = enc.finish();
+//! let mut edits = Edits::new();
+//! enricher.process(&Batch::decode(&bytes).unwrap(), &mut edits);
+//! let (edits, _) = decode_response(&edits.finish()).unwrap();
+//! assert!(edits.iter().any(|e| e.key == "gen_ai.usage.input_tokens" && e.value == Some(12.into())));
+//! assert!(edits.iter().any(|e| e.key == "gen_ai.provider.name" && e.value == Some("openai".into())));
+//! ```
+
+pub mod config;
+pub mod model;
+pub mod sources;
+
+use std::borrow::Cow;
+
+use llmo_schema::attrs as a;
+use llmo_schema::edits::{Edits, NewValue, ITEM_ITSELF};
+use llmo_schema::view::{Batch, Item, ItemKind, Value};
+use llmo_schema::{Interest, Stage};
+
+pub use config::{ConfigError, EnrichConfig};
+use sources::{Attrs, Found};
+
+/// Key prefixes whose presence makes an item a candidate.
+const PREFIXES: &[&str] = &[
+    "gen_ai.",
+    "llm.",
+    "ai.",
+    "langfuse.",
+    "traceloop.",
+    "openinference.",
+    "embedding.model_name",
+    "input.value",
+];
+/// Keys read only when the item is a candidate already.
+const CONTEXT_KEYS: &[&str] = &["server.address"];
+
+/// The `llm_enrichment` stage.
+pub struct Enricher {
+    cfg: EnrichConfig,
+}
+
+impl Enricher {
+    /// A stage with a validated config.
+    pub fn new(cfg: EnrichConfig) -> Self {
+        Self { cfg }
+    }
+
+    /// Parses the JSON config and builds the stage.
+    pub fn from_json(json: &[u8]) -> Result<Self, ConfigError> {
+        Ok(Self::new(EnrichConfig::from_json(json)?))
+    }
+}
+
+impl Stage for Enricher {
+    fn interest(&self) -> Interest {
+        let mut keys: Vec<String> = self.cfg.attribute_mappings.keys().cloned().collect();
+        keys.sort();
+        Interest {
+            keys,
+            prefixes: PREFIXES.iter().map(|s| s.to_string()).collect(),
+            event_prefixes: vec!["gen_ai.".into()],
+            context_keys: CONTEXT_KEYS.iter().map(|s| s.to_string()).collect(),
+            events: true,
+            ..Interest::default()
+        }
+    }
+
+    fn process(&self, batch: &Batch<'_>, edits: &mut Edits) {
+        if !self.cfg.enabled {
+            return;
+        }
+        for item in &batch.items {
+            let wanted = match item.kind {
+                ItemKind::Span => self.cfg.traces,
+                ItemKind::Log => self.cfg.logs,
+            };
+            if wanted {
+                self.enrich(item, edits);
+            }
+        }
+    }
+}
+
+/// Writes one normalized attribute according to the merge rules.
+struct Writer<'e> {
+    edits: &'e mut Edits,
+    item: u32,
+    overwrite: bool,
+}
+
+impl Writer<'_> {
+    fn merge(
+        &mut self,
+        key: &str,
+        present: Option<&Value<'_>>,
+        derived: Option<NewValue<'_>>,
+        correct: bool,
+    ) {
+        let Some(derived) = derived else { return };
+        match present {
+            None | Some(Value::Empty) => self.edits.set(self.item, ITEM_ITSELF, key, derived),
+            Some(p) => {
+                if same(p, &derived) || !(correct || self.overwrite) {
+                    return;
+                }
+                self.keep_original(key, p);
+                self.edits.set(self.item, ITEM_ITSELF, key, derived);
+            }
+        }
+    }
+
+    fn keep_original(&mut self, key: &str, p: &Value<'_>) {
+        let orig = format!("llm_observatory.original.{key}");
+        match p {
+            Value::Str(s) => self.edits.set_str(self.item, &orig, s),
+            Value::Int(i) => self.edits.set_int(self.item, &orig, *i),
+            Value::Double(d) => self
+                .edits
+                .set(self.item, ITEM_ITSELF, &orig, NewValue::Double(*d)),
+            Value::Bool(b) => self
+                .edits
+                .set(self.item, ITEM_ITSELF, &orig, NewValue::Bool(*b)),
+            _ => {}
+        }
+    }
+}
+
+fn same(p: &Value<'_>, d: &NewValue<'_>) -> bool {
+    match (p, d) {
+        (Value::Str(a), NewValue::Str(b)) => a == b,
+        (Value::Int(a), NewValue::Int(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn int(n: Option<i64>) -> Option<NewValue<'static>> {
+    n.map(NewValue::Int)
+}
+
+impl Enricher {
+    fn enrich(&self, item: &Item<'_>, edits: &mut Edits) {
+        let at = Attrs::new(item);
+        let f: Found<'_> = sources::read_all(item, &at, &self.cfg);
+        let present_model = at
+            .str(a::GEN_AI_REQUEST_MODEL)
+            .or_else(|| at.str(a::GEN_AI_RESPONSE_MODEL));
+        let usage_present = [a::GEN_AI_USAGE_INPUT_TOKENS, a::GEN_AI_USAGE_OUTPUT_TOKENS]
+            .iter()
+            .any(|k| at.has(k));
+        let signal = f.provider.is_some()
+            || f.request_model.is_some()
+            || f.response_model.is_some()
+            || f.usage.input.is_some()
+            || f.usage.output.is_some()
+            || at.has(a::GEN_AI_PROVIDER_NAME)
+            || present_model.is_some()
+            || usage_present
+            || (item.kind == ItemKind::Log && item.name.starts_with("gen_ai."));
+        edits.count(llmo_schema::attrs::COUNTER_INVALID_VALUES, f.invalid);
+        if !signal {
+            return;
+        }
+        edits.count(a::COUNTER_LLM_ITEMS, 1);
+        let mut w = Writer {
+            edits,
+            item: item.index,
+            overwrite: self.cfg.overwrite,
+        };
+
+        // Provider: present (normalized spelling), derived, or inferred.
+        let present_provider = at.get(a::GEN_AI_PROVIDER_NAME);
+        let present_norm = at
+            .str(a::GEN_AI_PROVIDER_NAME)
+            .map(model::normalize_provider);
+        let misspelt =
+            matches!((present_provider, &present_norm), (Some(Value::Str(p)), Some(n)) if p != n);
+        let request_model = at
+            .str(a::GEN_AI_REQUEST_MODEL)
+            .map(Cow::Borrowed)
+            .or(f.request_model.clone());
+        let response_model = at
+            .str(a::GEN_AI_RESPONSE_MODEL)
+            .map(Cow::Borrowed)
+            .or(f.response_model.clone());
+        // The model that tells the most: the answering model, else the alias target, else the request.
+        let aliased = request_model
+            .as_deref()
+            .and_then(|m| self.cfg.model_aliases.get(m));
+        let model_src: Option<&str> = response_model
+            .as_deref()
+            .or(aliased.map(String::as_str))
+            .or(request_model.as_deref());
+        let parsed = model_src.map(model::parse_model);
+        let mut provider =
+            if misspelt { present_norm.clone() } else { None }.or(f.provider.clone());
+        let mut inferred_from = None;
+        if provider.is_none() && present_norm.is_none() && self.cfg.infer_provider {
+            if let Some(p) = at.str("server.address").and_then(model::provider_from_host) {
+                provider = Some(p.to_string());
+                inferred_from = Some("server.address");
+            } else if let Some(p) = parsed.as_ref().and_then(|m| {
+                m.provider_hint
+                    .or_else(|| model::provider_from_model(&m.canonical))
+            }) {
+                provider = Some(p.to_string());
+                inferred_from = Some("model");
+            }
+        }
+        w.merge(
+            a::GEN_AI_PROVIDER_NAME,
+            present_provider,
+            provider.as_deref().map(NewValue::Str),
+            misspelt,
+        );
+        if let Some(from) = inferred_from {
+            w.edits
+                .set_str(item.index, a::LLMO_PROVIDER_INFERRED_FROM, from);
+        }
+
+        let op = f.operation.as_deref().map(NewValue::Str);
+        w.merge(
+            a::GEN_AI_OPERATION_NAME,
+            at.get(a::GEN_AI_OPERATION_NAME),
+            op,
+            false,
+        );
+        w.merge(
+            a::GEN_AI_REQUEST_MODEL,
+            at.get(a::GEN_AI_REQUEST_MODEL),
+            f.request_model.as_deref().map(NewValue::Str),
+            false,
+        );
+        w.merge(
+            a::GEN_AI_RESPONSE_MODEL,
+            at.get(a::GEN_AI_RESPONSE_MODEL),
+            f.response_model.as_deref().map(NewValue::Str),
+            false,
+        );
+
+        let u = f.usage;
+        if !f.aggregate {
+            w.merge(
+                a::GEN_AI_USAGE_INPUT_TOKENS,
+                at.get(a::GEN_AI_USAGE_INPUT_TOKENS),
+                int(u.input),
+                f.correct_input,
+            );
+            w.merge(
+                a::GEN_AI_USAGE_OUTPUT_TOKENS,
+                at.get(a::GEN_AI_USAGE_OUTPUT_TOKENS),
+                int(u.output),
+                false,
+            );
+            w.merge(
+                a::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+                at.get(a::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS),
+                int(u.cache_read),
+                false,
+            );
+            w.merge(
+                a::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+                at.get(a::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS),
+                int(u.cache_creation),
+                false,
+            );
+            w.merge(
+                a::GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+                at.get(a::GEN_AI_USAGE_REASONING_OUTPUT_TOKENS),
+                int(u.reasoning),
+                false,
+            );
+        } else {
+            w.edits.set(
+                item.index,
+                ITEM_ITSELF,
+                a::LLMO_AGGREGATE,
+                NewValue::Bool(true),
+            );
+        }
+
+        if let Some(m) = &parsed {
+            w.edits
+                .set_str(item.index, a::LLMO_MODEL_CANONICAL, &m.canonical);
+            w.edits.set_str(item.index, a::LLMO_MODEL_FAMILY, &m.family);
+        }
+        if !f.sources.is_empty() {
+            let names: Vec<&str> = f.sources.iter().map(|s| s.name()).collect();
+            w.edits
+                .set_str(item.index, a::LLMO_SOURCE, &names.join(","));
+        }
+        if !self.cfg.keep_source_attributes {
+            let mut done: Vec<&str> = Vec::new();
+            for key in f.consumed.iter().copied() {
+                if at.has(key) && !done.contains(&key) && !a::NORMALIZED.contains(&key) {
+                    w.edits.delete(item.index, ITEM_ITSELF, key);
+                    done.push(key);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,426 @@
+//! The C ABI of the LLM Observatory processors: the only static library the Go components link.
+//!
+//! This crate marshals and nothing else; the logic lives in the domain crates.
+//!
+//! Conventions (as in rustls-ffi):
+//! * Every symbol starts with `llmo_`. [`llmo_abi_version`] is checked by Go at start-up.
+//! * Every export runs inside one panic boundary: a panic becomes [`LlmoResult::Panic`],
+//!   never an abort, and never unwinds into Go.
+//! * Pointers are checked for null; outputs are written only on success (error buffers only
+//!   on failure).
+//! * A processor is an opaque, immutable handle made from its kind and JSON config; it is
+//!   `Send + Sync` and may be used from many threads at once. Free it with
+//!   [`llmo_processor_free`].
+//! * Every [`LlmoBuffer`] Rust hands out is freed with [`llmo_buffer_free`].
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
+
+use llmo_schema::edits::Edits;
+use llmo_schema::view::Batch;
+use llmo_schema::Stage;
+
+/// The ABI version. Bump it on any change to a signature, a wire format or a result code.
+pub const LLMO_ABI_VERSION: u32 = 1;
+
+/// Result of a call. Numbers are never reused.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LlmoResult {
+    /// Success.
+    Ok = 0,
+    /// A required pointer was null.
+    NullParameter = 1,
+    /// The config was rejected; the error buffer says why, naming the key.
+    InvalidConfig = 2,
+    /// No processor of that kind.
+    UnknownProcessor = 3,
+    /// The request bytes did not decode; the error buffer says where.
+    MalformedInput = 4,
+    /// Rust panicked; the error buffer has the message. The handle is still usable.
+    Panic = 5,
+}
+
+/// A byte buffer owned by Rust. Free with [`llmo_buffer_free`].
+#[repr(C)]
+pub struct LlmoBuffer {
+    /// Start of the bytes (null for an empty buffer).
+    pub ptr: *mut u8,
+    /// Number of bytes.
+    pub len: usize,
+    /// Allocation capacity (for freeing).
+    pub cap: usize,
+}
+
+impl LlmoBuffer {
+    fn from_vec(v: Vec<u8>) -> Self {
+        let mut v = std::mem::ManuallyDrop::new(v);
+        LlmoBuffer {
+            ptr: v.as_mut_ptr(),
+            len: v.len(),
+            cap: v.capacity(),
+        }
+    }
+}
+
+/// An opaque processor handle.
+pub struct LlmoProcessor {
+    stage: Box<dyn Stage>,
+}
+
+fn quiet_panics() {
+    // A panic is reported through the result code and error buffer, and Go logs it
+    // rate-limited; the default hook would print a backtrace to stderr for every one.
+    static ONCE: Once = Once::new();
+    if cfg!(not(test)) {
+        ONCE.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+    }
+}
+
+fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+    let msg = p
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic payload".into());
+    format!("panic in Rust: {msg}")
+}
+
+/// Writes `msg` to `err_out` if it is not null.
+///
+/// # Safety
+/// `err_out` is null or valid for writes.
+unsafe fn set_err(err_out: *mut LlmoBuffer, msg: String) {
+    if !err_out.is_null() {
+        // SAFETY: checked non-null; the caller promises it is writable.
+        unsafe { err_out.write(LlmoBuffer::from_vec(msg.into_bytes())) };
+    }
+}
+
+/// Runs `f` inside the panic boundary.
+///
+/// # Safety
+/// `err_out` is null or valid for writes.
+unsafe fn boundary(
+    err_out: *mut LlmoBuffer,
+    f: impl FnOnce() -> Result<(), (LlmoResult, String)>,
+) -> LlmoResult {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => LlmoResult::Ok,
+        Ok(Err((code, msg))) => {
+            // SAFETY: forwarded from the caller.
+            unsafe { set_err(err_out, msg) };
+            code
+        }
+        Err(p) => {
+            // SAFETY: forwarded from the caller.
+            unsafe { set_err(err_out, panic_message(p)) };
+            LlmoResult::Panic
+        }
+    }
+}
+
+/// # Safety
+/// `ptr` is null (then `len` must be 0) or valid for `len` bytes of reads.
+unsafe fn slice<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
+    if ptr.is_null() || len == 0 {
+        &[]
+    } else {
+        // SAFETY: the caller promises ptr..ptr+len is readable for the call's duration.
+        unsafe { std::slice::from_raw_parts(ptr, len) }
+    }
+}
+
+/// A stage that panics on every batch. Not reachable from any collector config: the Go
+/// components only create their own kind. It exists so tests can prove that a panic
+/// inside Rust fails open and never crosses into Go.
+struct FaultInjection;
+
+impl Stage for FaultInjection {
+    fn interest(&self) -> llmo_schema::Interest {
+        llmo_schema::Interest {
+            all_items: true,
+            ..Default::default()
+        }
+    }
+    fn process(&self, _: &Batch<'_>, _: &mut Edits) {
+        panic!("fault injection: this stage always panics");
+    }
+}
+
+fn make_stage(kind: &[u8], config: &[u8]) -> Result<Box<dyn Stage>, (LlmoResult, String)> {
+    let invalid = |e: &dyn std::fmt::Display| (LlmoResult::InvalidConfig, e.to_string());
+    match kind {
+        b"llm_enrichment" => Ok(Box::new(
+            llmo_enrich::Enricher::from_json(config).map_err(|e| invalid(&e))?,
+        )),
+        b"fault_injection" => Ok(Box::new(FaultInjection)),
+        other => Err((
+            LlmoResult::UnknownProcessor,
+            format!(
+                "unknown processor kind {:?}",
+                String::from_utf8_lossy(other)
+            ),
+        )),
+    }
+}
+
+/// The ABI version this library implements ([`LLMO_ABI_VERSION`]).
+#[no_mangle]
+pub extern "C" fn llmo_abi_version() -> u32 {
+    LLMO_ABI_VERSION
+}
+
+/// Creates a processor of `kind` (e.g. `llm_enrichment`) from its JSON config.
+///
+/// On success writes the handle to `*out`. On failure writes a message naming the offending
+/// config key to `*err_out` (if not null; free it with [`llmo_buffer_free`]).
+///
+/// # Safety
+/// `kind` and `config` point to `kind_len` / `config_len` readable bytes (or are null with
+/// length 0); `out` is writable; `err_out` is null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn llmo_processor_new(
+    kind: *const u8,
+    kind_len: usize,
+    config: *const u8,
+    config_len: usize,
+    out: *mut *mut LlmoProcessor,
+    err_out: *mut LlmoBuffer,
+) -> LlmoResult {
+    quiet_panics();
+    if kind.is_null() || out.is_null() {
+        return LlmoResult::NullParameter;
+    }
+    // SAFETY: pointers and lengths come from the caller as documented.
+    unsafe {
+        boundary(err_out, || {
+            let stage = make_stage(slice(kind, kind_len), slice(config, config_len))?;
+            let handle = Box::into_raw(Box::new(LlmoProcessor { stage }));
+            out.write(handle);
+            Ok(())
+        })
+    }
+}
+
+/// Frees a processor. Null is ignored.
+///
+/// # Safety
+/// `p` came from [`llmo_processor_new`] and is not used again, by any thread.
+#[no_mangle]
+pub unsafe extern "C" fn llmo_processor_free(p: *mut LlmoProcessor) {
+    if p.is_null() {
+        return;
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the caller gives up the handle made by Box::into_raw.
+        drop(unsafe { Box::from_raw(p) });
+    }));
+}
+
+/// Writes the encoded [`llmo_schema::Interest`] of the processor to `*out`.
+///
+/// # Safety
+/// `p` is a live handle; `out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn llmo_processor_interest(
+    p: *const LlmoProcessor,
+    out: *mut LlmoBuffer,
+) -> LlmoResult {
+    if p.is_null() || out.is_null() {
+        return LlmoResult::NullParameter;
+    }
+    // SAFETY: checked non-null; the caller keeps the handle alive.
+    unsafe {
+        boundary(std::ptr::null_mut(), || {
+            let bytes = (*p).stage.interest().encode();
+            out.write(LlmoBuffer::from_vec(bytes));
+            Ok(())
+        })
+    }
+}
+
+/// Processes one batch view (request format in `llmo_schema::wire`) and writes the edits
+/// (format in `llmo_schema::edits`) to `*out`. On failure `*err_out` gets the reason.
+///
+/// # Safety
+/// `p` is a live handle; `req` points to `req_len` readable bytes (or is null with 0);
+/// `out` is writable; `err_out` is null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn llmo_processor_process(
+    p: *const LlmoProcessor,
+    req: *const u8,
+    req_len: usize,
+    out: *mut LlmoBuffer,
+    err_out: *mut LlmoBuffer,
+) -> LlmoResult {
+    if p.is_null() || out.is_null() {
+        return LlmoResult::NullParameter;
+    }
+    // SAFETY: as documented above.
+    unsafe {
+        boundary(err_out, || {
+            let bytes = slice(req, req_len);
+            let batch =
+                Batch::decode(bytes).map_err(|e| (LlmoResult::MalformedInput, e.to_string()))?;
+            let mut edits = Edits::new();
+            (*p).stage.process(&batch, &mut edits);
+            out.write(LlmoBuffer::from_vec(edits.finish()));
+            Ok(())
+        })
+    }
+}
+
+/// Frees a buffer Rust handed out. An empty/null buffer is ignored.
+///
+/// # Safety
+/// `buf` came from this library and is freed once.
+#[no_mangle]
+pub unsafe extern "C" fn llmo_buffer_free(buf: LlmoBuffer) {
+    if buf.ptr.is_null() {
+        return;
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: ptr/len/cap came from a Vec<u8> we leaked in from_vec.
+        drop(unsafe { Vec::from_raw_parts(buf.ptr, buf.len, buf.cap) });
+    }));
+}
+
+/// Writes a static description of `code` (not NUL-terminated) into `buf` (up to `len` bytes)
+/// and the number of bytes written to `*out_n`.
+///
+/// # Safety
+/// `buf` is writable for `len` bytes; `out_n` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn llmo_error_message(
+    code: u32,
+    buf: *mut u8,
+    len: usize,
+    out_n: *mut usize,
+) {
+    if buf.is_null() || out_n.is_null() {
+        return;
+    }
+    let msg: &[u8] = match code {
+        0 => b"ok",
+        1 => b"a required pointer was null",
+        2 => b"invalid processor configuration",
+        3 => b"unknown processor kind",
+        4 => b"malformed batch view",
+        5 => b"panic inside the Rust library",
+        _ => b"unknown result code",
+    };
+    let n = msg.len().min(len);
+    // SAFETY: buf is writable for len >= n bytes; out_n is writable.
+    unsafe {
+        std::ptr::copy_nonoverlapping(msg.as_ptr(), buf, n);
+        out_n.write(n);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty() -> LlmoBuffer {
+        LlmoBuffer {
+            ptr: std::ptr::null_mut(),
+            len: 0,
+            cap: 0,
+        }
+    }
+
+    fn new(kind: &str, cfg: &str) -> (LlmoResult, *mut LlmoProcessor, String) {
+        let mut p = std::ptr::null_mut();
+        let mut err = empty();
+        let r = unsafe {
+            llmo_processor_new(
+                kind.as_ptr(),
+                kind.len(),
+                cfg.as_ptr(),
+                cfg.len(),
+                &mut p,
+                &mut err,
+            )
+        };
+        let msg = unsafe { String::from_utf8_lossy(slice(err.ptr, err.len)).into_owned() };
+        unsafe { llmo_buffer_free(err) };
+        (r, p, msg)
+    }
+
+    #[test]
+    fn config_errors_name_the_key() {
+        let (r, p, msg) = new("llm_enrichment", r#"{"overwrite": 3}"#);
+        assert_eq!(r, LlmoResult::InvalidConfig);
+        assert!(p.is_null());
+        assert!(msg.contains("invalid type"), "{msg}");
+        let (r, _, msg) = new("nope", "{}");
+        assert_eq!(r, LlmoResult::UnknownProcessor);
+        assert!(msg.contains("nope"));
+    }
+
+    #[test]
+    fn panics_become_error_codes_and_the_handle_survives() {
+        let (r, p, _) = new("fault_injection", "");
+        assert_eq!(r, LlmoResult::Ok);
+        let req = llmo_schema::wire::Encoder::new().finish();
+        for _ in 0..3 {
+            let mut out = empty();
+            let mut err = empty();
+            let r =
+                unsafe { llmo_processor_process(p, req.as_ptr(), req.len(), &mut out, &mut err) };
+            assert_eq!(r, LlmoResult::Panic);
+            assert!(out.ptr.is_null(), "outputs are written only on success");
+            let msg = unsafe { String::from_utf8_lossy(slice(err.ptr, err.len)).into_owned() };
+            assert!(msg.contains("fault injection"), "{msg}");
+            unsafe { llmo_buffer_free(err) };
+        }
+        unsafe { llmo_processor_free(p) };
+    }
+
+    #[test]
+    fn malformed_requests_are_errors() {
+        let (_, p, _) = new("llm_enrichment", "{}");
+        let mut out = empty();
+        let mut err = empty();
+        let bad = [1u8, 0, 0, 0, 9];
+        let r = unsafe { llmo_processor_process(p, bad.as_ptr(), bad.len(), &mut out, &mut err) };
+        assert_eq!(r, LlmoResult::MalformedInput);
+        unsafe { llmo_buffer_free(err) };
+        // null pointers
+        let r = unsafe {
+            llmo_processor_process(
+                std::ptr::null(),
+                bad.as_ptr(),
+                5,
+                &mut out,
+                std::ptr::null_mut(),
+            )
+        };
+        assert_eq!(r, LlmoResult::NullParameter);
+        unsafe { llmo_processor_free(p) };
+    }
+
+    #[test]
+    fn processes_and_returns_edits() {
+        let (_, p, _) = new("llm_enrichment", "{}");
+        let mut enc = llmo_schema::wire::Encoder::new();
+        enc.begin_item(llmo_schema::view::ItemKind::Span, "chat", 4);
+        enc.attr_str("gen_ai.system", "openai");
+        enc.end_item_without_events_or_body();
+        let req = enc.finish();
+        let mut out = empty();
+        let r = unsafe {
+            llmo_processor_process(p, req.as_ptr(), req.len(), &mut out, std::ptr::null_mut())
+        };
+        assert_eq!(r, LlmoResult::Ok);
+        let (edits, counters) =
+            llmo_schema::edits::decode_response(unsafe { slice(out.ptr, out.len) }).unwrap();
+        assert!(edits
+            .iter()
+            .any(|e| e.item == 4 && e.key == "gen_ai.provider.name"));
+        assert!(counters.iter().any(|(k, v)| k == "llm_items" && *v == 1));
+        unsafe { llmo_buffer_free(out) };
+        unsafe { llmo_processor_free(p) };
+    }
+}

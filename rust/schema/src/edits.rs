@@ -1,0 +1,252 @@
+//! What a stage sends back: edits to apply to pdata in place, and counters.
+//!
+//! Response format (little-endian, strings as in [`crate::wire`]):
+//! ```text
+//! u32 edit_count
+//! edit    := u32 item · u32 event (0xFFFFFFFF = the item itself) · u8 op · str key · [value]
+//!            op: 1 set attribute (value follows) | 2 delete attribute | 3 set body (key empty)
+//! u32 counter_count · (str name · u64 value)*
+//! ```
+//! Set values use the request's value tags (str, bool, int, double, array of those).
+
+use std::borrow::Cow;
+
+use crate::wire::tag;
+
+/// Edit operation codes. Numbers are never reused.
+#[allow(missing_docs)]
+pub mod op {
+    pub const SET_ATTR: u8 = 1;
+    pub const DELETE_ATTR: u8 = 2;
+    pub const SET_BODY: u8 = 3;
+}
+
+/// `event` value meaning "the item itself, not one of its events".
+pub const ITEM_ITSELF: u32 = u32::MAX;
+
+/// A value a stage writes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NewValue<'v> {
+    /// A string.
+    Str(&'v str),
+    /// An int.
+    Int(i64),
+    /// A double.
+    Double(f64),
+    /// A bool.
+    Bool(bool),
+    /// An array of strings.
+    StrArray(&'v [&'v str]),
+}
+
+/// The edits and counters of one batch, encoded as they are recorded.
+#[derive(Debug)]
+pub struct Edits {
+    buf: Vec<u8>,
+    count: u32,
+    counters: Vec<(Cow<'static, str>, u64)>,
+}
+
+impl Default for Edits {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Edits {
+    /// No edits yet.
+    pub fn new() -> Self {
+        Self {
+            buf: vec![0; 4],
+            count: 0,
+            counters: Vec::new(),
+        }
+    }
+
+    /// Number of edits recorded.
+    pub fn len(&self) -> usize {
+        self.count as usize
+    }
+
+    /// True when nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    fn head(&mut self, item: u32, event: u32, op: u8, key: &str) {
+        self.buf.extend_from_slice(&item.to_le_bytes());
+        self.buf.extend_from_slice(&event.to_le_bytes());
+        self.buf.push(op);
+        put_str(&mut self.buf, key);
+        self.count += 1;
+    }
+
+    fn value(&mut self, v: &NewValue<'_>) {
+        match v {
+            NewValue::Str(s) => {
+                self.buf.push(tag::STR);
+                put_str(&mut self.buf, s);
+            }
+            NewValue::Int(i) => {
+                self.buf.push(tag::INT);
+                self.buf.extend_from_slice(&i.to_le_bytes());
+            }
+            NewValue::Double(d) => {
+                self.buf.push(tag::DOUBLE);
+                self.buf.extend_from_slice(&d.to_le_bytes());
+            }
+            NewValue::Bool(b) => {
+                self.buf.push(tag::BOOL);
+                self.buf.push(*b as u8);
+            }
+            NewValue::StrArray(a) => {
+                self.buf.push(tag::ARRAY);
+                self.buf.extend_from_slice(&(a.len() as u32).to_le_bytes());
+                for s in a.iter() {
+                    self.buf.push(tag::STR);
+                    put_str(&mut self.buf, s);
+                }
+            }
+        }
+    }
+
+    /// Sets attribute `key` of item `item` (or of its event `event`, see [`ITEM_ITSELF`]).
+    pub fn set(&mut self, item: u32, event: u32, key: &str, v: NewValue<'_>) {
+        self.head(item, event, op::SET_ATTR, key);
+        self.value(&v);
+    }
+
+    /// Sets a string attribute on the item itself.
+    pub fn set_str(&mut self, item: u32, key: &str, v: &str) {
+        self.set(item, ITEM_ITSELF, key, NewValue::Str(v));
+    }
+
+    /// Sets an int attribute on the item itself.
+    pub fn set_int(&mut self, item: u32, key: &str, v: i64) {
+        self.set(item, ITEM_ITSELF, key, NewValue::Int(v));
+    }
+
+    /// Deletes attribute `key` of the item (or of one of its events).
+    pub fn delete(&mut self, item: u32, event: u32, key: &str) {
+        self.head(item, event, op::DELETE_ATTR, key);
+    }
+
+    /// Replaces a log record's body.
+    pub fn set_body(&mut self, item: u32, v: NewValue<'_>) {
+        self.head(item, ITEM_ITSELF, op::SET_BODY, "");
+        self.value(&v);
+    }
+
+    /// Adds `n` to counter `name`.
+    pub fn count(&mut self, name: impl Into<Cow<'static, str>>, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let name = name.into();
+        match self.counters.iter_mut().find(|(k, _)| *k == name) {
+            Some((_, v)) => *v += n,
+            None => self.counters.push((name, n)),
+        }
+    }
+
+    /// The counters so far.
+    pub fn counters(&self) -> &[(Cow<'static, str>, u64)] {
+        &self.counters
+    }
+
+    /// The encoded response.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.buf[0..4].copy_from_slice(&self.count.to_le_bytes());
+        self.buf
+            .extend_from_slice(&(self.counters.len() as u32).to_le_bytes());
+        for (k, v) in &self.counters {
+            put_str(&mut self.buf, k);
+            self.buf.extend_from_slice(&v.to_le_bytes());
+        }
+        self.buf
+    }
+}
+
+fn put_str(buf: &mut Vec<u8>, s: &str) {
+    buf.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    buf.extend_from_slice(s.as_bytes());
+}
+
+/// A decoded edit, for tests and tools on the Rust side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodedEdit {
+    /// Item index.
+    pub item: u32,
+    /// Event index or [`ITEM_ITSELF`].
+    pub event: u32,
+    /// Operation, see [`op`].
+    pub op: u8,
+    /// Attribute key (empty for body).
+    pub key: String,
+    /// The value, rendered as JSON, for set operations.
+    pub value: Option<serde_json::Value>,
+}
+
+/// A decoded response: the edits and the counters.
+pub type DecodedResponse = (Vec<DecodedEdit>, Vec<(String, u64)>);
+
+/// Decodes a response (the inverse of [`Edits::finish`]), for tests.
+pub fn decode_response(buf: &[u8]) -> Result<DecodedResponse, crate::wire::DecodeError> {
+    use crate::wire::Reader;
+    let mut r = Reader::new(buf);
+    let n = r.count(13)?;
+    let mut edits = Vec::with_capacity(n);
+    for _ in 0..n {
+        let item = r.u32()?;
+        let event = r.u32()?;
+        let op = r.u8()?;
+        let key = String::from_utf8_lossy(r.bytes()?).into_owned();
+        let value = if op == op::DELETE_ATTR {
+            None
+        } else {
+            Some(read_value_json(&mut r)?)
+        };
+        edits.push(DecodedEdit {
+            item,
+            event,
+            op,
+            key,
+            value,
+        });
+    }
+    let nc = r.count(12)?;
+    let mut counters = Vec::with_capacity(nc);
+    for _ in 0..nc {
+        let k = String::from_utf8_lossy(r.bytes()?).into_owned();
+        counters.push((k, r.u64()?));
+    }
+    Ok((edits, counters))
+}
+
+fn read_value_json(
+    r: &mut crate::wire::Reader<'_>,
+) -> Result<serde_json::Value, crate::wire::DecodeError> {
+    use serde_json::Value as J;
+    let at = r.pos();
+    Ok(match r.u8()? {
+        tag::STR => J::String(String::from_utf8_lossy(r.bytes()?).into_owned()),
+        tag::INT => J::from(r.u64()? as i64),
+        tag::DOUBLE => J::from(f64::from_bits(r.u64()?)),
+        tag::BOOL => J::Bool(r.u8()? != 0),
+        tag::ARRAY => {
+            let n = r.count(1)?;
+            let mut a = Vec::with_capacity(n);
+            for _ in 0..n {
+                a.push(read_value_json(r)?);
+            }
+            J::Array(a)
+        }
+        value => {
+            return Err(crate::wire::DecodeError::Unknown {
+                what: "edit value tag",
+                value,
+                at,
+            })
+        }
+    })
+}

@@ -1,0 +1,64 @@
+//! Which keys a stage reads: the Go side sends only items that carry one of them, and only
+//! those attributes, so detection logic lives in Rust alone.
+
+/// The keys, key prefixes and event names a stage reads.
+///
+/// Encoded for Go as:
+/// ```text
+/// u8 flags   bit0 send span events · bit1 send log bodies · bit2 send all attributes of a
+///            selected item · bit3 select every item
+/// u32 n · str exact keys
+/// u32 n · str key prefixes
+/// u32 n · str event-name prefixes (a span event or log `event_name` that selects the item)
+/// u32 n · str context keys (sent along with a selected item, but never select one)
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Interest {
+    /// Attribute keys read as they are.
+    pub keys: Vec<String>,
+    /// Attribute key prefixes read.
+    pub prefixes: Vec<String>,
+    /// Event names (prefixes) that make an item interesting.
+    pub event_prefixes: Vec<String>,
+    /// Keys sent along with a selected item that do not select it (e.g. `server.address`).
+    pub context_keys: Vec<String>,
+    /// Send matching span events (with their matching attributes).
+    pub events: bool,
+    /// Send log bodies of selected log records.
+    pub log_bodies: bool,
+    /// Send every attribute of a selected item, not only matching ones.
+    pub all_attributes: bool,
+    /// Select every item, whatever its keys.
+    pub all_items: bool,
+}
+
+impl Interest {
+    /// True if `key` is one this stage reads.
+    pub fn matches_key(&self, key: &str) -> bool {
+        self.keys.iter().any(|k| k == key) || self.prefixes.iter().any(|p| key.starts_with(p))
+    }
+
+    /// The encoded form for the Go side.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut b = Vec::new();
+        b.push(
+            (self.events as u8)
+                | (self.log_bodies as u8) << 1
+                | (self.all_attributes as u8) << 2
+                | (self.all_items as u8) << 3,
+        );
+        for list in [
+            &self.keys,
+            &self.prefixes,
+            &self.event_prefixes,
+            &self.context_keys,
+        ] {
+            b.extend_from_slice(&(list.len() as u32).to_le_bytes());
+            for s in list {
+                b.extend_from_slice(&(s.len() as u32).to_le_bytes());
+                b.extend_from_slice(s.as_bytes());
+            }
+        }
+        b
+    }
+}

@@ -1,0 +1,288 @@
+//! The byte format that crosses the Go/Rust boundary.
+//!
+//! All integers are little-endian. A string is `u32 len` + bytes (not necessarily valid
+//! UTF-8: the collector does not validate it, so neither may we assume it).
+//!
+//! Request (Go -> Rust), one per batch:
+//! ```text
+//! u32 item_count
+//! item  := u8 kind (0 span, 1 log record) · u32 index · str name · attrs · events · value body
+//! attrs := u32 n · (str key · value)*
+//! events:= u32 n · (str name · attrs)*
+//! value := u8 tag · payload
+//!          0 empty | 1 str | 2 bool (u8) | 3 int (i64) | 4 double (f64) | 5 bytes (str)
+//!          6 array (u32 n · value*) | 7 map (attrs) | 8 unscannable (nested too deep)
+//! ```
+//! `index` is the item's position in the Go-side list of items sent; edits refer to it.
+//! A span's `name` is the span name; a log record's is its `event_name`.
+//!
+//! Response (Rust -> Go): see [`crate::edits`].
+
+use crate::view::ItemKind;
+
+/// Value tags, shared with the Go encoder/decoder. Numbers are never reused.
+#[allow(missing_docs)]
+pub mod tag {
+    pub const EMPTY: u8 = 0;
+    pub const STR: u8 = 1;
+    pub const BOOL: u8 = 2;
+    pub const INT: u8 = 3;
+    pub const DOUBLE: u8 = 4;
+    pub const BYTES: u8 = 5;
+    pub const ARRAY: u8 = 6;
+    pub const MAP: u8 = 7;
+    pub const UNSCANNABLE: u8 = 8;
+}
+
+/// Deepest array/map nesting accepted; the Go encoder sends `unscannable` below it.
+pub const MAX_DEPTH: usize = 32;
+
+/// Why a request could not be decoded.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The buffer ended inside a field.
+    #[error("view truncated at byte {0}")]
+    Truncated(usize),
+    /// A tag or kind byte had no meaning.
+    #[error("unknown {what} {value} at byte {at}")]
+    Unknown {
+        /// What was being read.
+        what: &'static str,
+        /// The byte found.
+        value: u8,
+        /// Where.
+        at: usize,
+    },
+    /// Nesting beyond [`MAX_DEPTH`].
+    #[error("value nested deeper than {MAX_DEPTH}")]
+    TooDeep,
+    /// Bytes left after the last item.
+    #[error("{0} trailing bytes after the last item")]
+    Trailing(usize),
+}
+
+/// A cursor over a request buffer.
+pub(crate) struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(buf: &'a [u8]) -> Self {
+        Self { buf, pos: 0 }
+    }
+
+    pub(crate) fn remaining(&self) -> usize {
+        self.buf.len() - self.pos
+    }
+
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.buf.len())
+            .ok_or(DecodeError::Truncated(self.pos))?;
+        let s = &self.buf[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+
+    pub(crate) fn u8(&mut self) -> Result<u8, DecodeError> {
+        Ok(self.take(1)?[0])
+    }
+
+    pub(crate) fn u32(&mut self) -> Result<u32, DecodeError> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    pub(crate) fn u64(&mut self) -> Result<u64, DecodeError> {
+        let b = self.take(8)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Ok(u64::from_le_bytes(a))
+    }
+
+    pub(crate) fn bytes(&mut self) -> Result<&'a [u8], DecodeError> {
+        let n = self.u32()? as usize;
+        self.take(n)
+    }
+
+    /// A count that cannot exceed what is left in the buffer (each element takes >= `min` bytes),
+    /// so a corrupt count never makes us allocate gigabytes.
+    pub(crate) fn count(&mut self, min: usize) -> Result<usize, DecodeError> {
+        let at = self.pos;
+        let n = self.u32()? as usize;
+        if n.saturating_mul(min) > self.remaining() {
+            return Err(DecodeError::Truncated(at));
+        }
+        Ok(n)
+    }
+}
+
+/// Builds a request the way the Go side does. Used by tests, benches and fuzzers in Rust.
+#[derive(Default)]
+pub struct Encoder {
+    buf: Vec<u8>,
+    items: u32,
+    // positions of counts to patch
+    attr_count_at: usize,
+    attr_count: u32,
+}
+
+impl Encoder {
+    /// An empty request.
+    pub fn new() -> Self {
+        Self {
+            buf: vec![0; 4],
+            ..Self::default()
+        }
+    }
+
+    fn put_str(&mut self, s: &[u8]) {
+        self.buf.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        self.buf.extend_from_slice(s);
+    }
+
+    fn open_attrs(&mut self) {
+        self.attr_count_at = self.buf.len();
+        self.attr_count = 0;
+        self.buf.extend_from_slice(&[0; 4]);
+    }
+
+    fn close_attrs(&mut self) {
+        let at = self.attr_count_at;
+        self.buf[at..at + 4].copy_from_slice(&self.attr_count.to_le_bytes());
+    }
+
+    /// Starts an item; attributes follow.
+    pub fn begin_item(&mut self, kind: ItemKind, name: &str, index: u32) {
+        self.buf.push(kind as u8);
+        self.buf.extend_from_slice(&index.to_le_bytes());
+        self.put_str(name.as_bytes());
+        self.open_attrs();
+        self.items += 1;
+    }
+
+    /// Adds an attribute with an already encoded value (see [`Encoder::value`]).
+    pub fn attr_raw(&mut self, key: &str, encoded_value: &[u8]) {
+        self.put_str(key.as_bytes());
+        self.buf.extend_from_slice(encoded_value);
+        self.attr_count += 1;
+    }
+
+    /// Adds a string attribute.
+    pub fn attr_str(&mut self, key: &str, v: &str) {
+        self.attr_raw(key, &Self::value_str(v.as_bytes()));
+    }
+
+    /// Adds an int attribute.
+    pub fn attr_int(&mut self, key: &str, v: i64) {
+        let mut b = vec![tag::INT];
+        b.extend_from_slice(&v.to_le_bytes());
+        self.attr_raw(key, &b);
+    }
+
+    /// Adds a double attribute.
+    pub fn attr_double(&mut self, key: &str, v: f64) {
+        let mut b = vec![tag::DOUBLE];
+        b.extend_from_slice(&v.to_le_bytes());
+        self.attr_raw(key, &b);
+    }
+
+    /// Adds a bool attribute.
+    pub fn attr_bool(&mut self, key: &str, v: bool) {
+        self.attr_raw(key, &[tag::BOOL, v as u8]);
+    }
+
+    /// An encoded string value; the bytes need not be UTF-8.
+    pub fn value_str(v: &[u8]) -> Vec<u8> {
+        let mut b = vec![tag::STR];
+        b.extend_from_slice(&(v.len() as u32).to_le_bytes());
+        b.extend_from_slice(v);
+        b
+    }
+
+    /// Closes the attributes and starts the span's events.
+    pub fn begin_events(&mut self, n: u32) {
+        self.close_attrs();
+        self.buf.extend_from_slice(&n.to_le_bytes());
+    }
+
+    /// Starts one event; its attributes follow; close with [`Encoder::end_event`].
+    pub fn begin_event(&mut self, name: &str) {
+        self.put_str(name.as_bytes());
+        self.open_attrs();
+    }
+
+    /// Closes the current event's attributes.
+    pub fn end_event(&mut self) {
+        self.close_attrs();
+    }
+
+    /// Ends the item with an encoded body value.
+    pub fn end_item_body(&mut self, encoded_body: &[u8]) {
+        self.buf.extend_from_slice(encoded_body);
+    }
+
+    /// Ends an item that has no events and no body.
+    pub fn end_item_without_events_or_body(&mut self) {
+        self.begin_events(0);
+        self.buf.push(tag::EMPTY);
+    }
+
+    /// The finished request.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.buf[0..4].copy_from_slice(&self.items.to_le_bytes());
+        self.buf
+    }
+}
+
+/// Encodes a JSON value the way the Go side encodes the matching pcommon value: numbers
+/// without a fraction become ints, other numbers doubles, objects maps, null empty.
+pub fn encode_json_value(v: &serde_json::Value, out: &mut Vec<u8>) {
+    use serde_json::Value as J;
+    match v {
+        J::Null => out.push(tag::EMPTY),
+        J::Bool(b) => out.extend_from_slice(&[tag::BOOL, *b as u8]),
+        J::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                out.push(tag::INT);
+                out.extend_from_slice(&i.to_le_bytes());
+            } else {
+                out.push(tag::DOUBLE);
+                out.extend_from_slice(&n.as_f64().unwrap_or(0.0).to_le_bytes());
+            }
+        }
+        J::String(s) => out.extend_from_slice(&Encoder::value_str(s.as_bytes())),
+        J::Array(a) => {
+            out.push(tag::ARRAY);
+            out.extend_from_slice(&(a.len() as u32).to_le_bytes());
+            for e in a {
+                encode_json_value(e, out);
+            }
+        }
+        J::Object(m) => {
+            out.push(tag::MAP);
+            out.extend_from_slice(&(m.len() as u32).to_le_bytes());
+            for (k, e) in m {
+                out.extend_from_slice(&(k.len() as u32).to_le_bytes());
+                out.extend_from_slice(k.as_bytes());
+                encode_json_value(e, out);
+            }
+        }
+    }
+}
+
+impl Encoder {
+    /// Adds an attribute from a JSON value (see [`encode_json_value`]).
+    pub fn attr_json(&mut self, key: &str, v: &serde_json::Value) {
+        let mut b = Vec::new();
+        encode_json_value(v, &mut b);
+        self.attr_raw(key, &b);
+    }
+}
