@@ -26,7 +26,7 @@ BINARY     := $(DIST_DIR)/otelcol-llm
 CONFIG     ?= configs/default.yaml
 CARGO_TEST_FLAGS ?=
 
-.PHONY: build run test test-rust test-go test-e2e bench lint fmt clean tools header header-check rust-lib
+.PHONY: build run test test-rust test-go generate test-e2e bench lint fmt clean tools header header-check rust-lib
 
 ## ---- tools (pinned) -------------------------------------------------------------------
 tools: $(CBINDGEN) $(OCB) $(MDATAGEN)
@@ -63,8 +63,21 @@ header-check: $(CBINDGEN)
 test-rust: header-check
 	cargo test --workspace $(CARGO_TEST_FLAGS)
 
+## ---- Go ---------------------------------------------------------------------------
+GO_PKGS := ./...
+
+# The processor packages' generated metadata must match metadata.yaml.
+generate: $(MDATAGEN)
+	cd go && for d in */metadata.yaml; do (cd $$(dirname $$d) && $(MDATAGEN) metadata.yaml); done
+
+test-go: $(BRIDGE_LIB)
+	cd go && go vet $(GO_PKGS)
+	cd go && go test -race -count=1 $(GO_PKGS)
+	# ownership bugs at the cgo boundary: strict pointer checks, a GC at every allocation step
+	cd go && GOEXPERIMENT=cgocheck2 GOGC=1 go test -count=1 -run 'Golden|Concurrent|Malformed|Panic' ./llmenrichmentprocessor/
+
 ## ---- all ----------------------------------------------------------------------------
-test: test-rust
+test: test-rust test-go
 
 bench:
 	cargo bench --workspace

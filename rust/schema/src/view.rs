@@ -52,6 +52,8 @@ impl<'a> Value<'a> {
 /// A span event (or nothing, for log records).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event<'a> {
+    /// Position among the span's events (edits refer to it).
+    pub index: u32,
     /// Event name.
     pub name: Cow<'a, str>,
     /// Its attributes (only those the stage asked for).
@@ -126,12 +128,13 @@ fn decode_item<'a>(r: &mut Reader<'a>) -> Result<Item<'a>, DecodeError> {
     let index = r.u32()?;
     let name = lossy(r.bytes()?);
     let attrs = decode_attrs(r, 0)?;
-    let n_events = r.count(8)?;
+    let n_events = r.count(12)?;
     let mut events = Vec::with_capacity(n_events);
     for _ in 0..n_events {
+        let index = r.u32()?;
         let name = lossy(r.bytes()?);
         let attrs = decode_attrs(r, 0)?;
-        events.push(Event { name, attrs });
+        events.push(Event { index, name, attrs });
     }
     let body = decode_value(r, 0)?;
     Ok(Item {
@@ -239,7 +242,7 @@ mod tests {
         e.begin_item(ItemKind::Span, "chat", 0);
         e.attr_json("m", &serde_json::json!({"a": [1, 2.5, "x", {"b": true}]}));
         e.begin_events(1);
-        e.begin_event("ev");
+        e.begin_event(0, "ev");
         e.attr_str("k", "v");
         e.end_event();
         e.end_item_body(&[tag::EMPTY]);

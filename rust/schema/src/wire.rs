@@ -8,7 +8,7 @@
 //! u32 item_count
 //! item  := u8 kind (0 span, 1 log record) · u32 index · str name · attrs · events · value body
 //! attrs := u32 n · (str key · value)*
-//! events:= u32 n · (str name · attrs)*
+//! events:= u32 n · (u32 index · str name · attrs)*   index: position among the span's events
 //! value := u8 tag · payload
 //!          0 empty | 1 str | 2 bool (u8) | 3 int (i64) | 4 double (f64) | 5 bytes (str)
 //!          6 array (u32 n · value*) | 7 map (attrs) | 8 unscannable (nested too deep)
@@ -213,8 +213,10 @@ impl Encoder {
         self.buf.extend_from_slice(&n.to_le_bytes());
     }
 
-    /// Starts one event; its attributes follow; close with [`Encoder::end_event`].
-    pub fn begin_event(&mut self, name: &str) {
+    /// Starts event number `index` of the span; its attributes follow; close with
+    /// [`Encoder::end_event`].
+    pub fn begin_event(&mut self, index: u32, name: &str) {
+        self.buf.extend_from_slice(&index.to_le_bytes());
         self.put_str(name.as_bytes());
         self.open_attrs();
     }

@@ -47,8 +47,8 @@ pub fn enrich_with(cfg: EnrichConfig, item: &Value) -> Out {
     }
     let events = item["events"].as_array().cloned().unwrap_or_default();
     enc.begin_events(events.len() as u32);
-    for e in &events {
-        enc.begin_event(e["name"].as_str().unwrap_or(""));
+    for (i, e) in events.iter().enumerate() {
+        enc.begin_event(i as u32, e["name"].as_str().unwrap_or(""));
         for (k, v) in e["attributes"].as_object().cloned().unwrap_or_default() {
             enc.attr_json(&k, &v);
         }

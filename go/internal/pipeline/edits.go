@@ -1,0 +1,199 @@
+package pipeline
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// Edit operations (rust/schema/src/edits.rs). Numbers are never reused.
+const (
+	opSetAttr    = 1
+	opDeleteAttr = 2
+	opSetBody    = 3
+
+	itemItself = math.MaxUint32
+)
+
+type newValue struct {
+	tag byte
+	s   string
+	i   int64
+	f   float64
+	b   bool
+	arr []string
+}
+
+type edit struct {
+	item, event uint32
+	op          byte
+	key         string
+	val         newValue
+}
+
+// response is a fully decoded and checked response: nothing is applied until all of it is
+// known to be valid, so a bad response leaves the batch unchanged.
+type response struct {
+	edits    []edit
+	counters map[string]uint64
+}
+
+type reader struct {
+	b   []byte
+	pos int
+	err error
+}
+
+func (r *reader) need(n int) bool {
+	if r.err == nil && len(r.b)-r.pos < n {
+		r.err = fmt.Errorf("pipeline: response truncated at byte %d", r.pos)
+	}
+	return r.err == nil
+}
+
+func (r *reader) u8() byte {
+	if !r.need(1) {
+		return 0
+	}
+	v := r.b[r.pos]
+	r.pos++
+	return v
+}
+
+func (r *reader) u32() uint32 {
+	if !r.need(4) {
+		return 0
+	}
+	v := binary.LittleEndian.Uint32(r.b[r.pos:])
+	r.pos += 4
+	return v
+}
+
+func (r *reader) u64() uint64 {
+	if !r.need(8) {
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(r.b[r.pos:])
+	r.pos += 8
+	return v
+}
+
+// str copies: the response lives in Rust memory that is freed after decoding.
+func (r *reader) str() string {
+	n := int(r.u32())
+	if !r.need(n) {
+		return ""
+	}
+	s := string(r.b[r.pos : r.pos+n])
+	r.pos += n
+	return s
+}
+
+func (r *reader) value() newValue {
+	v := newValue{tag: r.u8()}
+	switch v.tag {
+	case tagStr:
+		v.s = r.str()
+	case tagInt:
+		v.i = int64(r.u64())
+	case tagDouble:
+		v.f = math.Float64frombits(r.u64())
+	case tagBool:
+		v.b = r.u8() != 0
+	case tagArray:
+		n := int(r.u32())
+		for i := 0; i < n && r.err == nil; i++ {
+			if r.u8() != tagStr {
+				r.err = fmt.Errorf("pipeline: only string arrays are written, at byte %d", r.pos)
+				break
+			}
+			v.arr = append(v.arr, r.str())
+		}
+	default:
+		if r.err == nil {
+			r.err = fmt.Errorf("pipeline: unknown value tag %d at byte %d", v.tag, r.pos-1)
+		}
+	}
+	return v
+}
+
+func decodeResponse(b []byte, targets []target) (*response, error) {
+	r := &reader{b: b}
+	n := int(r.u32())
+	resp := &response{edits: make([]edit, 0, n)}
+	for i := 0; i < n && r.err == nil; i++ {
+		e := edit{item: r.u32(), event: r.u32(), op: r.u8()}
+		e.key = r.str()
+		if e.op == opSetAttr || e.op == opSetBody {
+			e.val = r.value()
+		} else if e.op != opDeleteAttr && r.err == nil {
+			r.err = fmt.Errorf("pipeline: unknown edit op %d", e.op)
+		}
+		if r.err != nil {
+			break
+		}
+		if int(e.item) >= len(targets) {
+			return nil, fmt.Errorf("pipeline: edit for item %d of %d", e.item, len(targets))
+		}
+		t := targets[e.item]
+		if e.event != itemItself && (t.isLog || int(e.event) >= t.events.Len()) {
+			return nil, fmt.Errorf("pipeline: edit for event %d of item %d which has none such", e.event, e.item)
+		}
+		if e.op == opSetBody && !t.isLog {
+			return nil, fmt.Errorf("pipeline: body edit for span item %d", e.item)
+		}
+		resp.edits = append(resp.edits, e)
+	}
+	nc := int(r.u32())
+	resp.counters = make(map[string]uint64, nc)
+	for i := 0; i < nc && r.err == nil; i++ {
+		k := r.str()
+		resp.counters[k] += r.u64()
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	if r.pos != len(b) {
+		return nil, fmt.Errorf("pipeline: %d trailing bytes in response", len(b)-r.pos)
+	}
+	return resp, nil
+}
+
+func (v newValue) copyTo(dst pcommon.Value) {
+	switch v.tag {
+	case tagStr:
+		dst.SetStr(v.s)
+	case tagInt:
+		dst.SetInt(v.i)
+	case tagDouble:
+		dst.SetDouble(v.f)
+	case tagBool:
+		dst.SetBool(v.b)
+	case tagArray:
+		s := dst.SetEmptySlice()
+		s.EnsureCapacity(len(v.arr))
+		for _, x := range v.arr {
+			s.AppendEmpty().SetStr(x)
+		}
+	}
+}
+
+func (resp *response) apply(targets []target) {
+	for _, e := range resp.edits {
+		t := targets[e.item]
+		attrs := t.attrs
+		if e.event != itemItself {
+			attrs = t.events.At(int(e.event)).Attributes()
+		}
+		switch e.op {
+		case opSetAttr:
+			e.val.copyTo(attrs.PutEmpty(e.key))
+		case opDeleteAttr:
+			attrs.Remove(e.key)
+		case opSetBody:
+			e.val.copyTo(t.log.Body())
+		}
+	}
+}

@@ -1,0 +1,94 @@
+package pipeline
+
+import (
+	"encoding/binary"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+func oneSpan() ([]target, ptrace.Span) {
+	s := ptrace.NewSpan()
+	s.Attributes().PutStr("keep", "v")
+	s.Events().AppendEmpty().SetName("ev")
+	return []target{{attrs: s.Attributes(), events: s.Events()}}, s
+}
+
+func editBytes(item, event uint32, op byte, key string, val []byte) []byte {
+	b := binary.LittleEndian.AppendUint32(nil, 1)
+	b = binary.LittleEndian.AppendUint32(b, item)
+	b = binary.LittleEndian.AppendUint32(b, event)
+	b = append(b, op)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(key)))
+	b = append(b, key...)
+	b = append(b, val...)
+	return binary.LittleEndian.AppendUint32(b, 0) // no counters
+}
+
+func strVal(s string) []byte {
+	b := []byte{tagStr}
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(s)))
+	return append(b, s...)
+}
+
+func TestResponseAppliesEdits(t *testing.T) {
+	targets, s := oneSpan()
+	resp, err := decodeResponse(editBytes(0, itemItself, opSetAttr, "gen_ai.provider.name", strVal("openai")), targets)
+	require.NoError(t, err)
+	resp.apply(targets)
+	v, _ := s.Attributes().Get("gen_ai.provider.name")
+	assert.Equal(t, "openai", v.Str())
+	resp, err = decodeResponse(editBytes(0, 0, opSetAttr, "k", strVal("on-event")), targets)
+	require.NoError(t, err)
+	resp.apply(targets)
+	v, _ = s.Events().At(0).Attributes().Get("k")
+	assert.Equal(t, "on-event", v.Str())
+}
+
+// A response that does not fit the batch is rejected whole, before anything is applied.
+func TestBadResponsesAreRejectedWhole(t *testing.T) {
+	targets, _ := oneSpan()
+	good := editBytes(0, itemItself, opSetAttr, "a", strVal("b"))
+	cases := map[string][]byte{
+		"item out of range":  editBytes(7, itemItself, opSetAttr, "a", strVal("b")),
+		"event out of range": editBytes(0, 3, opSetAttr, "a", strVal("b")),
+		"body on a span":     editBytes(0, itemItself, opSetBody, "", strVal("b")),
+		"unknown op":         editBytes(0, itemItself, 9, "a", nil),
+		"unknown tag":        editBytes(0, itemItself, opSetAttr, "a", []byte{42}),
+		"trailing":           append(append([]byte{}, good...), 0),
+	}
+	for cut := 0; cut < len(good); cut++ {
+		cases["truncated"+string(rune('a'+cut%26))+string(rune('0'+cut/26))] = good[:cut]
+	}
+	for name, b := range cases {
+		_, err := decodeResponse(b, targets)
+		assert.Error(t, err, name)
+	}
+}
+
+func TestInterestSelection(t *testing.T) {
+	in := &Interest{
+		keys:          map[string]struct{}{"acme.model": {}},
+		prefixes:      []string{"gen_ai."},
+		eventPrefixes: []string{"gen_ai."},
+		contextKeys:   map[string]struct{}{"server.address": {}},
+		Events:        true,
+	}
+	e := &encoder{}
+	e.reset()
+	td := ptrace.NewTraces()
+	spans := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans()
+	http := spans.AppendEmpty()
+	http.Attributes().PutStr("server.address", "api.openai.com")
+	llm := spans.AppendEmpty()
+	llm.Attributes().PutStr("acme.model", "gpt-4o")
+	llm.Attributes().PutStr("http.method", "POST")
+	ev := spans.AppendEmpty()
+	ev.Events().AppendEmpty().SetName("gen_ai.content.prompt")
+	targets, total := e.encodeTraces(in, td, nil)
+	assert.Equal(t, 3, total)
+	require.Len(t, targets, 2, "a context key alone does not select a span")
+	assert.Equal(t, uint32(2), binary.LittleEndian.Uint32(e.finish()))
+}

@@ -1,0 +1,103 @@
+// Package pipeline is the Go half of every LLM Observatory processor: it encodes the pruned
+// batch view a Rust stage asked for, sends it through the bridge in one call, and applies the
+// edits that come back to pdata in place. Detection logic stays in Rust.
+package pipeline
+
+import (
+	"encoding/binary"
+	"errors"
+	"strings"
+)
+
+// Interest mirrors rust/schema/src/interest.rs: which keys a stage reads.
+type Interest struct {
+	keys          map[string]struct{}
+	prefixes      []string
+	eventPrefixes []string
+	contextKeys   map[string]struct{}
+	Events        bool
+	LogBodies     bool
+	AllAttributes bool
+	AllItems      bool
+}
+
+var errShortInterest = errors.New("pipeline: truncated interest set")
+
+func decodeInterest(b []byte) (*Interest, error) {
+	if len(b) < 1 {
+		return nil, errShortInterest
+	}
+	flags := b[0]
+	in := &Interest{
+		Events:        flags&1 != 0,
+		LogBodies:     flags&2 != 0,
+		AllAttributes: flags&4 != 0,
+		AllItems:      flags&8 != 0,
+		keys:          map[string]struct{}{},
+		contextKeys:   map[string]struct{}{},
+	}
+	b = b[1:]
+	lists := make([][]string, 4)
+	for i := range lists {
+		if len(b) < 4 {
+			return nil, errShortInterest
+		}
+		n := binary.LittleEndian.Uint32(b)
+		b = b[4:]
+		for j := uint32(0); j < n; j++ {
+			if len(b) < 4 {
+				return nil, errShortInterest
+			}
+			l := binary.LittleEndian.Uint32(b)
+			b = b[4:]
+			if uint32(len(b)) < l {
+				return nil, errShortInterest
+			}
+			lists[i] = append(lists[i], string(b[:l]))
+			b = b[l:]
+		}
+	}
+	for _, k := range lists[0] {
+		in.keys[k] = struct{}{}
+	}
+	in.prefixes = lists[1]
+	in.eventPrefixes = lists[2]
+	for _, k := range lists[3] {
+		in.contextKeys[k] = struct{}{}
+	}
+	return in, nil
+}
+
+// selects reports whether an attribute key makes an item interesting.
+func (in *Interest) selects(key string) bool {
+	if in.AllAttributes && in.AllItems {
+		return true
+	}
+	if _, ok := in.keys[key]; ok {
+		return true
+	}
+	for _, p := range in.prefixes {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// sends reports whether an attribute of a selected item is sent.
+func (in *Interest) sends(key string) bool {
+	if in.AllAttributes || in.selects(key) {
+		return true
+	}
+	_, ok := in.contextKeys[key]
+	return ok
+}
+
+func (in *Interest) eventSelects(name string) bool {
+	for _, p := range in.eventPrefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}

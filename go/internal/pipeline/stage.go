@@ -1,0 +1,132 @@
+package pipeline
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.uber.org/zap"
+
+	"github.com/llm-observatory/collector/go/internal/bridge"
+)
+
+// Result is what one batch did, for the processor's telemetry.
+type Result struct {
+	// Items is the number of spans or log records in the batch.
+	Items int
+	// Sent is the number of items that crossed into Rust.
+	Sent int
+	// Counters are the stage's own counters (e.g. "llm_items").
+	Counters map[string]uint64
+	// Duration is the time spent encoding, in Rust and applying.
+	Duration time.Duration
+}
+
+// Stage runs one Rust stage over batches. It is safe for concurrent use.
+type Stage struct {
+	proc     *bridge.Processor
+	interest *Interest
+	pool     sync.Pool
+	logger   *zap.Logger
+	limiter  *RateLimiter
+}
+
+// NewStage creates the Rust processor of the given kind.
+func NewStage(kind string, configJSON []byte, logger *zap.Logger) (*Stage, error) {
+	p, err := bridge.New(kind, configJSON)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := p.Interest()
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	in, err := decodeInterest(raw)
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	s := &Stage{proc: p, interest: in, logger: logger, limiter: NewRateLimiter(time.Minute)}
+	s.pool.New = func() any { return &encoder{buf: make([]byte, 0, 64<<10)} }
+	return s, nil
+}
+
+// Close frees the Rust handle.
+func (s *Stage) Close() { s.proc.Close() }
+
+
+func (s *Stage) run(encode func(*encoder, []target) ([]target, int)) (Result, error) {
+	start := time.Now()
+	enc := s.pool.Get().(*encoder)
+	defer s.pool.Put(enc)
+	enc.reset()
+	targets, total := encode(enc, nil)
+	res := Result{Items: total, Sent: len(targets)}
+	if len(targets) == 0 {
+		res.Duration = time.Since(start)
+		return res, nil
+	}
+	var resp *response
+	err := s.proc.Process(enc.finish(), func(b []byte) error {
+		var derr error
+		resp, derr = decodeResponse(b, targets)
+		return derr
+	})
+	if err != nil {
+		res.Duration = time.Since(start)
+		return res, err
+	}
+	resp.apply(targets)
+	res.Counters = resp.counters
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// Traces processes a batch of spans in place. On error the batch is unchanged.
+func (s *Stage) Traces(_ context.Context, td ptrace.Traces) (Result, error) {
+	return s.run(func(e *encoder, t []target) ([]target, int) { return e.encodeTraces(s.interest, td, t) })
+}
+
+// Logs processes a batch of log records in place. On error the batch is unchanged.
+func (s *Stage) Logs(_ context.Context, ld plog.Logs) (Result, error) {
+	return s.run(func(e *encoder, t []target) ([]target, int) { return e.encodeLogs(s.interest, ld, t) })
+}
+
+// LogFailure logs a failed batch at most once per interval, with how many were suppressed.
+func (s *Stage) LogFailure(signal string, err error) {
+	if n, ok := s.limiter.Allow(); ok {
+		s.logger.Warn("batch passed through unchanged: the Rust stage failed",
+			zap.String("signal", signal), zap.Error(err), zap.Uint64("suppressed_since_last", n))
+	}
+}
+
+// RateLimiter lets one event through per interval and counts the rest.
+type RateLimiter struct {
+	mu         sync.Mutex
+	interval   time.Duration
+	last       time.Time
+	suppressed uint64
+}
+
+// NewRateLimiter allows one event per interval.
+func NewRateLimiter(interval time.Duration) *RateLimiter {
+	return &RateLimiter{interval: interval}
+}
+
+// Allow reports whether to emit now, and how many events were suppressed before it.
+func (r *RateLimiter) Allow() (uint64, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := time.Now()
+	if r.last.IsZero() || now.Sub(r.last) >= r.interval {
+		n := r.suppressed
+		r.suppressed = 0
+		r.last = now
+		return n, true
+	}
+	r.suppressed++
+	return 0, false
+}

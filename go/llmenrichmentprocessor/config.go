@@ -1,0 +1,60 @@
+package llmenrichmentprocessor // import "github.com/llm-observatory/collector/go/llmenrichmentprocessor"
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/llm-observatory/collector/go/internal/bridge"
+)
+
+// Config configures the llm_enrichment processor. Its JSON form is what the Rust stage reads
+// (rust/enrich/src/config.rs), which validates it and names the offending key.
+type Config struct {
+	// Enabled turns the processor on; when false it passes data through untouched.
+	Enabled bool `mapstructure:"enabled" json:"enabled"`
+	// Traces enables enrichment of spans.
+	Traces bool `mapstructure:"traces" json:"traces"`
+	// Logs enables enrichment of log records (GenAI events sent as logs).
+	Logs bool `mapstructure:"logs" json:"logs"`
+	// KeepSourceAttributes keeps the instrumentation's own attributes after their values were
+	// copied to the normalized names; when false they are removed.
+	KeepSourceAttributes bool `mapstructure:"keep_source_attributes" json:"keep_source_attributes"`
+	// Overwrite replaces normalized attributes that are already present with values derived
+	// from other sources. Known convention deviations are corrected either way.
+	Overwrite bool `mapstructure:"overwrite" json:"overwrite"`
+	// InferProvider fills gen_ai.provider.name from server.address or the model when missing.
+	InferProvider bool `mapstructure:"infer_provider" json:"infer_provider"`
+	// ModelAliases maps a request model name (an Azure OpenAI deployment, a proxy alias) to
+	// the model it serves.
+	ModelAliases map[string]string `mapstructure:"model_aliases" json:"model_aliases"`
+	// AttributeMappings maps an attribute key your instrumentation uses to the normalized
+	// gen_ai.* name it fills.
+	AttributeMappings map[string]string `mapstructure:"attribute_mappings" json:"attribute_mappings"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+func (cfg *Config) toJSON() ([]byte, error) {
+	type plain Config
+	c := plain(*cfg)
+	if c.ModelAliases == nil {
+		c.ModelAliases = map[string]string{}
+	}
+	if c.AttributeMappings == nil {
+		c.AttributeMappings = map[string]string{}
+	}
+	return json.Marshal(c)
+}
+
+// Validate checks the configuration with the Rust stage, so the rules live in one place.
+func (cfg *Config) Validate() error {
+	b, err := cfg.toJSON()
+	if err != nil {
+		return err
+	}
+	if err := bridge.Validate(metadataKind, b); err != nil {
+		return fmt.Errorf("invalid llm_enrichment config: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Regenerate every fixture in rust/enrich/tests/data/captured/ from real instrumentation libraries
+# running offline against fake_llm_server.py. Needs python3 (3.11), node >= 20, npm, and the package
+# registries. Venvs go to $VENV_ROOT (default /tmp), node projects to $NODE_ROOT (default /tmp/capture-node).
+# Usage: bash tests/capture/run_all.sh [group ...]   groups: v2 tl tlold oi lit lf lf3 anthropic_sdk node
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+VENV_ROOT="${VENV_ROOT:-/tmp}"
+NODE_ROOT="${NODE_ROOT:-/tmp/capture-node}"
+GROUPS_TO_RUN=("$@")
+[ ${#GROUPS_TO_RUN[@]} -eq 0 ] && GROUPS_TO_RUN=(v2 tl tlold oi lit lf lf3 anthropic_sdk node)
+cd "$HERE"
+
+venv() {  # venv <group> -> prints python path, creating the venv from requirements/<group>.txt once
+  local g="$1" d="$VENV_ROOT/capture-venv-$1"
+  if [ ! -x "$d/bin/python" ]; then
+    python3 -m venv "$d"
+    "$d/bin/pip" install -q -r "requirements/$g.txt" >&2
+  fi
+  echo "$d/bin/python"
+}
+
+for g in "${GROUPS_TO_RUN[@]}"; do
+  case "$g" in
+    v2)  # opentelemetry-instrumentation-openai-v2: latest-semconv variants need util-genai 1.1b0,
+         # the legacy (default) variant needs util-genai 0.x (1.x always reports "experimental mode").
+      py=$(venv v2)
+      "$py" -m pip install -q "opentelemetry-util-genai==1.1b0"
+      "$py" capture_openai_v2.py latest
+      "$py" capture_openai_v2.py latest_span_only
+      "$py" -m pip install -q "opentelemetry-util-genai==0.4b0"
+      "$py" capture_openai_v2.py default
+      "$py" -m pip install -q "opentelemetry-util-genai==1.1b0" ;;
+    tl)
+      py=$(venv tl)
+      for p in openai anthropic; do "$py" capture_openllmetry.py $p attributes; "$py" capture_openllmetry.py $p events; done ;;
+    tlold)
+      py=$(venv tlold)
+      for p in openai anthropic; do "$py" capture_openllmetry.py $p attributes _v0_47; done ;;
+    oi)
+      py=$(venv oi)
+      for p in openai anthropic; do "$py" capture_openinference.py $p; done ;;
+    lit)
+      py=$(venv lit)
+      "$py" capture_openlit.py openai; "$py" capture_openlit.py anthropic; "$py" capture_openlit.py anthropic nopricing ;;
+    lf)
+      py=$(venv lf); "$py" capture_langfuse.py ;;
+    lf3)
+      py=$(venv lf3); CAPTURE_OUT=langfuse_v3.json "$py" capture_langfuse.py ;;
+    anthropic_sdk)
+      py=$(venv tl); "$py" capture_anthropic_sdk.py content ;;
+    node)
+      for v in 4 5 6 7; do
+        d="$NODE_ROOT/v$v"
+        if [ ! -d "$d/node_modules" ]; then
+          mkdir -p "$d"; cp "node/v$v.package.json" "$d/package.json"
+          (cd "$d" && npm install --no-audit --no-fund >&2)
+        fi
+      done
+      node capture_vercel_ai.cjs "$NODE_ROOT/v4" vercel_ai_v4.json
+      node capture_vercel_ai.cjs "$NODE_ROOT/v5" vercel_ai_v5.json
+      node capture_vercel_ai.cjs "$NODE_ROOT/v6" vercel_ai_v6.json
+      node capture_vercel_ai.cjs "$NODE_ROOT/v7" vercel_ai_v7.json
+      AI_OTEL_LEGACY=1 node capture_vercel_ai.cjs "$NODE_ROOT/v7" vercel_ai_v7_legacy.json ;;
+    *) echo "unknown group $g" >&2; exit 2 ;;
+  esac
+done
