@@ -254,13 +254,35 @@ impl Enricher {
             false,
         );
 
-        let u = f.usage;
-        if !f.aggregate {
+        let mut u = f.usage;
+        let mut correct_input = f.correct_input;
+        if !correct_input {
+            // Semconv input includes the cache; an input smaller than its own cache parts can
+            // only be a cache-exclusive count (an instrumentation copying Anthropic's raw
+            // input_tokens). Left alone, it makes cost calculation bill the cache twice.
+            let mut ignored = 0;
+            let mut present = |k| sources::tokens(&at, k, &mut ignored);
+            let read = present(a::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS)
+                .or(u.cache_read)
+                .unwrap_or(0);
+            let creation = present(a::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS)
+                .or(u.cache_creation)
+                .unwrap_or(0);
+            if let Some(input) = present(a::GEN_AI_USAGE_INPUT_TOKENS).or(u.input) {
+                if input < read + creation {
+                    u.input = Some(input + read + creation);
+                    correct_input = true;
+                }
+            }
+        }
+        // An agent span's usage is the sum of its model calls (their spans carry it too).
+        let aggregate = f.aggregate || at.str(a::GEN_AI_OPERATION_NAME) == Some("invoke_agent");
+        if !aggregate {
             w.merge(
                 a::GEN_AI_USAGE_INPUT_TOKENS,
                 at.get(a::GEN_AI_USAGE_INPUT_TOKENS),
                 int(u.input),
-                f.correct_input,
+                correct_input,
             );
             w.merge(
                 a::GEN_AI_USAGE_OUTPUT_TOKENS,

@@ -143,7 +143,7 @@ impl<'b, 'a> Attrs<'b, 'a> {
 
 /// Reads a token count: ints, integral doubles and numeric strings; negative, fractional
 /// or non-numeric values are counted as invalid and ignored.
-fn tokens(at: &Attrs<'_, '_>, key: &str, invalid: &mut u64) -> Option<i64> {
+pub(crate) fn tokens(at: &Attrs<'_, '_>, key: &str, invalid: &mut u64) -> Option<i64> {
     let v = at.get(key)?;
     let n = match v {
         Value::Int(i) => Some(*i),
@@ -410,30 +410,36 @@ fn vercel<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
         .or_else(|| tokens(at, "ai.usage.promptTokens", &mut inv));
     let output = tokens(at, "ai.usage.outputTokens", &mut inv)
         .or_else(|| tokens(at, "ai.usage.completionTokens", &mut inv));
-    let cached = tokens(at, "ai.usage.cachedInputTokens", &mut inv);
     let embed = tokens(at, "ai.usage.tokens", &mut inv);
-    fill(
-        &mut f.usage.reasoning,
-        tokens(at, "ai.usage.reasoningTokens", &mut inv),
-    );
-    f.invalid += inv;
-    // The Anthropic provider of AI SDK v5 reports Anthropic's raw input_tokens, which exclude
-    // cache reads; cachedInputTokens carries those, and cache writes are in provider metadata.
-    let creation = at
+    let meta = at
         .str("ai.response.providerMetadata")
-        .and_then(anthropic_cache_creation);
-    let exclusive = provider.as_deref() == Some("anthropic");
-    let input = match (input, exclusive) {
-        (Some(i), true) => Some(i + cached.unwrap_or(0) + creation.unwrap_or(0)),
-        (i, _) => i,
+        .and_then(provider_metadata)
+        .unwrap_or_default();
+    let read = tokens(at, "ai.usage.inputTokenDetails.cacheReadTokens", &mut inv)
+        .or_else(|| tokens(at, "ai.usage.cachedInputTokens", &mut inv))
+        .or(meta.cache_read);
+    let creation =
+        tokens(at, "ai.usage.inputTokenDetails.cacheWriteTokens", &mut inv).or(meta.cache_creation);
+    let reasoning = tokens(at, "ai.usage.outputTokenDetails.reasoningTokens", &mut inv)
+        .or_else(|| tokens(at, "ai.usage.reasoningTokens", &mut inv))
+        .or(meta.reasoning);
+    f.invalid += inv;
+    // AI SDK v4/v5 report Anthropic's raw input_tokens, which exclude cache reads and writes
+    // (and copy them into gen_ai.usage.input_tokens); v6 added inputTokenDetails and made
+    // inputTokens the inclusive total.
+    let v6 = at.any_prefix("ai.usage.inputTokenDetails.");
+    let input = match input {
+        Some(i) if provider.as_deref() == Some("anthropic") && !v6 => {
+            f.correct_input = true;
+            Some(i + read.unwrap_or(0) + creation.unwrap_or(0))
+        }
+        i => i,
     };
-    if exclusive && input.is_some() {
-        f.correct_input = true;
-    }
     fill(&mut f.usage.input, input.or(embed));
     fill(&mut f.usage.output, output);
-    fill(&mut f.usage.cache_read, cached);
+    fill(&mut f.usage.cache_read, read);
     fill(&mut f.usage.cache_creation, creation);
+    fill(&mut f.usage.reasoning, reasoning);
     f.consumed.extend([
         "ai.usage.inputTokens",
         "ai.usage.promptTokens",
@@ -444,15 +450,33 @@ fn vercel<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
     ]);
 }
 
-fn anthropic_cache_creation(meta: &str) -> Option<i64> {
+#[derive(Default)]
+struct ProviderMeta {
+    cache_read: Option<i64>,
+    cache_creation: Option<i64>,
+    reasoning: Option<i64>,
+}
+
+/// Usage details the AI SDK leaves in `ai.response.providerMetadata` (v4/v5 shapes).
+fn provider_metadata(meta: &str) -> Option<ProviderMeta> {
     if meta.len() > 64 * 1024 {
         return None;
     }
     let v: serde_json::Value = serde_json::from_str(meta).ok()?;
-    v.get("anthropic")?
-        .get("cacheCreationInputTokens")?
-        .as_i64()
-        .filter(|n| *n >= 0)
+    let n = |v: Option<&serde_json::Value>| v.and_then(|x| x.as_i64()).filter(|n| *n >= 0);
+    let mut m = ProviderMeta::default();
+    if let Some(a) = v.get("anthropic") {
+        let u = a.get("usage");
+        m.cache_read = n(a.get("cacheReadInputTokens"))
+            .or_else(|| n(u.and_then(|u| u.get("cache_read_input_tokens"))));
+        m.cache_creation = n(a.get("cacheCreationInputTokens"))
+            .or_else(|| n(u.and_then(|u| u.get("cache_creation_input_tokens"))));
+    }
+    if let Some(o) = v.get("openai") {
+        m.cache_read = m.cache_read.or(n(o.get("cachedPromptTokens")));
+        m.reasoning = n(o.get("reasoningTokens"));
+    }
+    Some(m)
 }
 
 fn langfuse<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
@@ -484,21 +508,33 @@ fn langfuse<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
             .find_map(|k| u.get(*k)?.as_i64())
             .filter(|n| *n >= 0)
     };
+    let nested = |outer: &str, inner: &str| u.get(outer)?.get(inner)?.as_i64().filter(|n| *n >= 0);
+    if let Some(prompt) = get(&["prompt_tokens"]) {
+        // The OpenAI integration stores the raw OpenAI usage object: inclusive, with details.
+        fill(&mut f.usage.input, Some(prompt));
+        fill(&mut f.usage.output, get(&["completion_tokens"]));
+        fill(
+            &mut f.usage.cache_read,
+            nested("prompt_tokens_details", "cached_tokens"),
+        );
+        fill(
+            &mut f.usage.reasoning,
+            nested("completion_tokens_details", "reasoning_tokens"),
+        );
+        return;
+    }
+    // Langfuse's own usage types are disjoint so each is priced once: "input" excludes the
+    // cached parts, which are separate keys. Semconv input includes them.
     let read = get(&[
         "input_cached_tokens",
         "cache_read_input_tokens",
         "input_cache_read",
     ]);
     let creation = get(&["cache_creation_input_tokens", "input_cache_creation"]);
-    // Langfuse keeps usage types disjoint so that each is priced once: "input" excludes the
-    // cached parts, which are separate keys. Semconv input includes them.
-    let input = get(&["input", "prompt_tokens", "input_tokens"])
-        .map(|i| i + read.unwrap_or(0) + creation.unwrap_or(0));
+    let input =
+        get(&["input", "input_tokens"]).map(|i| i + read.unwrap_or(0) + creation.unwrap_or(0));
     fill(&mut f.usage.input, input);
-    fill(
-        &mut f.usage.output,
-        get(&["output", "completion_tokens", "output_tokens"]),
-    );
+    fill(&mut f.usage.output, get(&["output", "output_tokens"]));
     fill(&mut f.usage.cache_read, read);
     fill(&mut f.usage.cache_creation, creation);
     fill(
@@ -550,14 +586,17 @@ fn openllmetry<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
 fn openlit<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
     let detected = at.has("gen_ai.usage.cost")
         || at.has("gen_ai.sdk.version")
-        || at.has("gen_ai.application_name");
+        || at.has("gen_ai.application_name")
+        || at.has("gen_ai.server.time_to_first_token");
     if !detected {
         return;
     }
     f.saw(Source::OpenLit);
     let mut inv = 0;
-    let read = tokens(at, "gen_ai.usage.cache_read_input_tokens", &mut inv);
-    let creation = tokens(at, "gen_ai.usage.cache_creation_input_tokens", &mut inv);
+    let read = tokens(at, "gen_ai.usage.cache_read_input_tokens", &mut inv)
+        .or_else(|| tokens(at, a::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, &mut inv));
+    let creation = tokens(at, "gen_ai.usage.cache_creation_input_tokens", &mut inv)
+        .or_else(|| tokens(at, a::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, &mut inv));
     fill(&mut f.usage.cache_read, read);
     fill(&mut f.usage.cache_creation, creation);
     // OpenLIT copies Anthropic's raw input_tokens, which exclude cache reads and writes.

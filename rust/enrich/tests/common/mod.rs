@@ -87,6 +87,7 @@ pub fn enrich(item: &Value) -> Out {
     enrich_with(EnrichConfig::default(), item)
 }
 
+#[allow(dead_code)]
 /// Asserts the normalized usage: [input, output, cache_read, cache_creation, reasoning].
 pub fn assert_usage(o: &Out, want: [Option<i64>; 5]) {
     let keys = [
