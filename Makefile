@@ -26,7 +26,7 @@ BINARY     := $(DIST_DIR)/otelcol-llm
 CONFIG     ?= configs/default.yaml
 CARGO_TEST_FLAGS ?=
 
-.PHONY: build run test test-rust test-go generate test-e2e bench lint fmt clean tools header header-check rust-lib
+.PHONY: build run test test-rust test-go test-e2e generate test-e2e bench lint fmt clean tools header header-check rust-lib
 
 ## ---- tools (pinned) -------------------------------------------------------------------
 tools: $(CBINDGEN) $(OCB) $(MDATAGEN)
@@ -76,8 +76,23 @@ test-go: $(BRIDGE_LIB)
 	# ownership bugs at the cgo boundary: strict pointer checks, a GC at every allocation step
 	cd go && GOEXPERIMENT=cgocheck2 GOGC=1 go test -count=1 -run 'Golden|Concurrent|Malformed|Panic' ./llmenrichmentprocessor/
 
+## ---- the distribution -------------------------------------------------------------
+GO_SOURCES := $(shell find go -name '*.go' -o -name go.mod -o -name go.sum)
+
+$(BINARY): otelcol-builder.yaml $(BRIDGE_LIB) $(GO_SOURCES) | $(OCB)
+	$(OCB) --config otelcol-builder.yaml
+
+build: $(BINARY)
+
+run: $(BINARY)
+	mkdir -p data
+	$(BINARY) --config $(CONFIG)
+
+test-e2e: $(BINARY)
+	cd tests && go test -count=1 -timeout 20m ./...
+
 ## ---- all ----------------------------------------------------------------------------
-test: test-rust test-go
+test: test-rust test-go test-e2e
 
 bench:
 	cargo bench --workspace

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"encoding/json"
+	"regexp"
+	"testing"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+func spansOf(td ptrace.Traces) ptrace.SpanSlice {
+	return td.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
+}
+
+func TestMixOfOneBatch(t *testing.T) {
+	g := NewGenerator(1)
+	td, st := g.Traces(0, 512)
+	if td.SpanCount() != 512 || st.Items != 512 {
+		t.Fatalf("want 512 spans, got %d (stats %d)", td.SpanCount(), st.Items)
+	}
+	if want := 512 * 20 / 100; st.LLM != want {
+		t.Fatalf("want %d LLM spans, got %d", want, st.LLM)
+	}
+	spans := spansOf(td)
+	llm, convs := 0, map[string]int{}
+	for i := 0; i < spans.Len(); i++ {
+		a := spans.At(i).Attributes()
+		k, _ := a.Get(AttrKind)
+		if k.Str() == "llm" {
+			llm++
+			c, _ := a.Get(AttrConvention)
+			convs[c.Str()]++
+		} else if a.Len() < 10 {
+			t.Errorf("span %d (%s) has %d attributes, want >= 10", i, k.Str(), a.Len())
+		}
+	}
+	if llm != st.LLM {
+		t.Fatalf("attribute count %d != stats %d", llm, st.LLM)
+	}
+	if len(convs) != int(numConventions) {
+		t.Fatalf("want all %d conventions in one batch, got %v", numConventions, convs)
+	}
+	for c, n := range convs {
+		if n < st.LLM/int(numConventions) {
+			t.Errorf("convention %s under-represented: %d", c, n)
+		}
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	m := &ptrace.ProtoMarshaler{}
+	a, _ := NewGenerator(7).Traces(3, 512)
+	b, _ := NewGenerator(7).Traces(3, 512)
+	c, _ := NewGenerator(8).Traces(3, 512)
+	ab, _ := m.MarshalTraces(a)
+	bb, _ := m.MarshalTraces(b)
+	cb, _ := m.MarshalTraces(c)
+	if string(ab) != string(bb) {
+		t.Fatal("same seed and batch index must give identical bytes")
+	}
+	if string(ab) == string(cb) {
+		t.Fatal("different seeds should differ")
+	}
+}
+
+var piiRe = regexp.MustCompile(`@example\.com|@corp\.example\.org|555-01|4111 1111 1111 1111|4012888888881881|sk-proj-|AKIA`)
+
+func TestTextsAndPII(t *testing.T) {
+	g := NewGenerator(1)
+	var texts, pii int
+	for b := 0; b < 20; b++ {
+		td, st := g.Traces(b, 512)
+		texts += st.Texts
+		pii += st.PIITexts
+		spans := spansOf(td)
+		for i := 0; i < spans.Len(); i++ {
+			a := spans.At(i).Attributes()
+			k, _ := a.Get(AttrKind)
+			if k.Str() != "llm" {
+				continue
+			}
+			flag, _ := a.Get(AttrPII)
+			found := false
+			a.Range(func(_ string, v pcommon.Value) bool {
+				s := v.AsString()
+				if piiRe.MatchString(s) {
+					found = true
+				}
+				return true
+			})
+			if found != flag.Bool() {
+				t.Fatalf("batch %d span %d: pii flag %v but found=%v", b, i, flag.Bool(), found)
+			}
+		}
+	}
+	ratio := float64(pii) / float64(texts)
+	if ratio < 0.07 || ratio > 0.13 {
+		t.Fatalf("PII share of LLM texts = %.3f, want ~0.10", ratio)
+	}
+}
+
+func TestTextSizes(t *testing.T) {
+	g := NewGenerator(2)
+	td, _ := g.Traces(0, 512)
+	spans := spansOf(td)
+	for i := 0; i < spans.Len(); i++ {
+		a := spans.At(i).Attributes()
+		c, ok := a.Get(AttrConvention)
+		if !ok || c.Str() != ConvGenAINew.String() {
+			continue
+		}
+		v, _ := a.Get("gen_ai.input.messages")
+		var msgs []map[string]any
+		if err := json.Unmarshal([]byte(v.Str()), &msgs); err != nil {
+			t.Fatalf("gen_ai.input.messages is not JSON: %v", err)
+		}
+		if n := len(v.Str()); n < 1024 || n > 4096+512 {
+			t.Fatalf("prompt JSON size %d out of range", n)
+		}
+	}
+}
+
+func TestLogs(t *testing.T) {
+	ld, st := NewGenerator(1).Logs(0, 512)
+	if ld.LogRecordCount() != 512 || st.LLM != 102 {
+		t.Fatalf("logs: %d records, %d LLM", ld.LogRecordCount(), st.LLM)
+	}
+	lr := ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
+	n := 0
+	for i := 0; i < lr.Len(); i++ {
+		if lr.At(i).EventName() == "gen_ai.client.inference.operation.details" {
+			n++
+			if len(lr.At(i).Body().Str()) < 1024 {
+				t.Fatalf("LLM log body too short")
+			}
+		}
+	}
+	if n != 102 {
+		t.Fatalf("want 102 LLM log records, got %d", n)
+	}
+}
