@@ -26,7 +26,7 @@ BINARY     := $(DIST_DIR)/otelcol-llm
 CONFIG     ?= configs/default.yaml
 CARGO_TEST_FLAGS ?=
 
-.PHONY: build run test test-rust test-go test-e2e generate test-e2e bench lint fmt clean tools header header-check rust-lib
+.PHONY: build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 lint fmt clean tools header header-check rust-lib
 
 ## ---- tools (pinned) -------------------------------------------------------------------
 tools: $(CBINDGEN) $(OCB) $(MDATAGEN)
@@ -94,15 +94,24 @@ test-e2e: $(BINARY)
 ## ---- all ----------------------------------------------------------------------------
 test: test-rust test-go test-e2e
 
-bench:
+bench: bench-rust bench-w1
+
+bench-rust:
 	cargo bench --workspace
+
+# W1 end to end: the same binary without and with our processors, alternated in one run.
+bench-w1: $(BINARY)
+	tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/enrichment.yaml
 
 fmt:
 	cargo fmt --all
 
-lint:
+lint: $(BRIDGE_LIB)
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	test -z "$$(gofmt -l go tests)" || { gofmt -l go tests; exit 1; }
+	cd go && go vet ./...
+	cd tests && go vet ./...
 
 clean:
 	cargo clean

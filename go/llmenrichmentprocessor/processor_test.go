@@ -166,4 +166,3 @@ func TestConcurrentBatches(t *testing.T) {
 	}
 	wg.Wait()
 }
-

@@ -57,7 +57,6 @@ func NewStage(kind string, configJSON []byte, logger *zap.Logger) (*Stage, error
 // Close frees the Rust handle.
 func (s *Stage) Close() { s.proc.Close() }
 
-
 func (s *Stage) run(encode func(*encoder, []target) ([]target, int)) (Result, error) {
 	start := time.Now()
 	enc := s.pool.Get().(*encoder)
