@@ -37,8 +37,13 @@ $(CBINDGEN):
 $(OCB):
 	GOBIN=$(TOOLS_BIN) go install go.opentelemetry.io/collector/cmd/builder@$(OCB_VERSION)
 
+# The module proxy these machines reach has no version list for mdatagen, so `go install
+# ...@version` fails; resolving it inside a throwaway module works.
 $(MDATAGEN):
-	GOBIN=$(TOOLS_BIN) go install go.opentelemetry.io/collector/cmd/mdatagen@$(MDATAGEN_VERSION)
+	tmp=$$(mktemp -d) && cd $$tmp && go mod init tools >/dev/null 2>&1 \
+	  && go get go.opentelemetry.io/collector/cmd/mdatagen@$(MDATAGEN_VERSION) \
+	  && GOBIN=$(TOOLS_BIN) go install go.opentelemetry.io/collector/cmd/mdatagen; \
+	rc=$$?; rm -rf $$tmp; exit $$rc
 
 ## ---- Rust ---------------------------------------------------------------------------
 rust-lib: $(BRIDGE_LIB)
@@ -80,6 +85,7 @@ test-go: $(BRIDGE_LIB)
 GO_SOURCES := $(shell find go -name '*.go' -o -name go.mod -o -name go.sum)
 
 $(BINARY): otelcol-builder.yaml $(BRIDGE_LIB) $(GO_SOURCES) | $(OCB)
+	mkdir -p $(DIST_DIR)
 	$(OCB) --config otelcol-builder.yaml
 
 build: $(BINARY)
