@@ -74,6 +74,8 @@ func TestInterestSelection(t *testing.T) {
 		prefixes:      []string{"gen_ai."},
 		eventPrefixes: []string{"gen_ai."},
 		contextKeys:   map[string]struct{}{"server.address": {}},
+		skipKeys:      map[string]struct{}{"gen_ai.prompt": {}},
+		skipPrefixes:  []string{"gen_ai.prompt."},
 		Events:        true,
 	}
 	e := &encoder{}
@@ -87,8 +89,11 @@ func TestInterestSelection(t *testing.T) {
 	llm.Attributes().PutStr("http.method", "POST")
 	ev := spans.AppendEmpty()
 	ev.Events().AppendEmpty().SetName("gen_ai.content.prompt")
+	content := spans.AppendEmpty()
+	content.Attributes().PutStr("gen_ai.prompt", "a long prompt")
+	content.Attributes().PutStr("gen_ai.prompt.0.content", "a long prompt")
 	targets, total := e.encodeTraces(in, td, nil)
-	assert.Equal(t, 3, total)
-	require.Len(t, targets, 2, "a context key alone does not select a span")
+	assert.Equal(t, 4, total)
+	require.Len(t, targets, 2, "a context key or skipped keys alone do not select a span")
 	assert.Equal(t, uint32(2), binary.LittleEndian.Uint32(e.finish()))
 }

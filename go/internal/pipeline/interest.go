@@ -15,6 +15,8 @@ type Interest struct {
 	prefixes      []string
 	eventPrefixes []string
 	contextKeys   map[string]struct{}
+	skipKeys      map[string]struct{}
+	skipPrefixes  []string
 	Events        bool
 	LogBodies     bool
 	AllAttributes bool
@@ -35,9 +37,10 @@ func decodeInterest(b []byte) (*Interest, error) {
 		AllItems:      flags&8 != 0,
 		keys:          map[string]struct{}{},
 		contextKeys:   map[string]struct{}{},
+		skipKeys:      map[string]struct{}{},
 	}
 	b = b[1:]
-	lists := make([][]string, 4)
+	lists := make([][]string, 6)
 	for i := range lists {
 		if len(b) < 4 {
 			return nil, errShortInterest
@@ -65,6 +68,10 @@ func decodeInterest(b []byte) (*Interest, error) {
 	for _, k := range lists[3] {
 		in.contextKeys[k] = struct{}{}
 	}
+	for _, k := range lists[4] {
+		in.skipKeys[k] = struct{}{}
+	}
+	in.skipPrefixes = lists[5]
 	return in, nil
 }
 
@@ -73,10 +80,25 @@ func (in *Interest) selects(key string) bool {
 	if in.AllAttributes && in.AllItems {
 		return true
 	}
+	if in.skipped(key) {
+		return false
+	}
 	if _, ok := in.keys[key]; ok {
 		return true
 	}
 	for _, p := range in.prefixes {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (in *Interest) skipped(key string) bool {
+	if _, ok := in.skipKeys[key]; ok {
+		return true
+	}
+	for _, p := range in.skipPrefixes {
 		if strings.HasPrefix(key, p) {
 			return true
 		}

@@ -50,6 +50,36 @@ const PREFIXES: &[&str] = &[
 ];
 /// Keys read only when the item is a candidate already.
 const CONTEXT_KEYS: &[&str] = &["server.address"];
+/// Message content and other bulky values enrichment never reads: not worth a copy across
+/// the boundary (`input.value` stays: OpenInference hides the request model in it).
+const SKIP_KEYS: &[&str] = &[
+    "gen_ai.prompt",
+    "gen_ai.completion",
+    "gen_ai.input.messages",
+    "gen_ai.output.messages",
+    "gen_ai.system_instructions",
+    "gen_ai.tool.definitions",
+    "llm.prompts",
+    "llm.tools",
+    "ai.prompt",
+    "ai.prompt.messages",
+    "ai.prompt.tools",
+    "ai.response.text",
+    "ai.response.toolCalls",
+    "ai.response.object",
+    "ai.values",
+    "ai.embeddings",
+    "langfuse.observation.input",
+    "langfuse.observation.output",
+];
+const SKIP_PREFIXES: &[&str] = &[
+    "gen_ai.prompt.",
+    "gen_ai.completion.",
+    "llm.input_messages.",
+    "llm.output_messages.",
+    "traceloop.entity.input",
+    "traceloop.entity.output",
+];
 
 /// The `llm_enrichment` stage.
 pub struct Enricher {
@@ -77,6 +107,8 @@ impl Stage for Enricher {
             prefixes: PREFIXES.iter().map(|s| s.to_string()).collect(),
             event_prefixes: vec!["gen_ai.".into()],
             context_keys: CONTEXT_KEYS.iter().map(|s| s.to_string()).collect(),
+            skip_keys: SKIP_KEYS.iter().map(|s| s.to_string()).collect(),
+            skip_prefixes: SKIP_PREFIXES.iter().map(|s| s.to_string()).collect(),
             events: true,
             ..Interest::default()
         }

@@ -11,6 +11,8 @@
 /// u32 n · str key prefixes
 /// u32 n · str event-name prefixes (a span event or log `event_name` that selects the item)
 /// u32 n · str context keys (sent along with a selected item, but never select one)
+/// u32 n · str skipped keys (never sent, even when a prefix matches)
+/// u32 n · str skipped key prefixes
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Interest {
@@ -22,6 +24,10 @@ pub struct Interest {
     pub event_prefixes: Vec<String>,
     /// Keys sent along with a selected item that do not select it (e.g. `server.address`).
     pub context_keys: Vec<String>,
+    /// Keys never sent even when a prefix matches (e.g. message content a stage does not read).
+    pub skip_keys: Vec<String>,
+    /// Key prefixes never sent.
+    pub skip_prefixes: Vec<String>,
     /// Send matching span events (with their matching attributes).
     pub events: bool,
     /// Send log bodies of selected log records.
@@ -35,6 +41,11 @@ pub struct Interest {
 impl Interest {
     /// True if `key` is one this stage reads.
     pub fn matches_key(&self, key: &str) -> bool {
+        if self.skip_keys.iter().any(|k| k == key)
+            || self.skip_prefixes.iter().any(|p| key.starts_with(p))
+        {
+            return false;
+        }
         self.keys.iter().any(|k| k == key) || self.prefixes.iter().any(|p| key.starts_with(p))
     }
 
@@ -52,6 +63,8 @@ impl Interest {
             &self.prefixes,
             &self.event_prefixes,
             &self.context_keys,
+            &self.skip_keys,
+            &self.skip_prefixes,
         ] {
             b.extend_from_slice(&(list.len() as u32).to_le_bytes());
             for s in list {
