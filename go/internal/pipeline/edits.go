@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"sync"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
@@ -80,14 +81,44 @@ func (r *reader) u64() uint64 {
 	return v
 }
 
-// str copies: the response lives in Rust memory that is freed after decoding.
+// str copies: the response lives in Rust memory that is freed after decoding. Short strings
+// (attribute keys, providers, operations, model ids) repeat batch after batch and are interned.
 func (r *reader) str() string {
 	n := int(r.u32())
 	if !r.need(n) {
 		return ""
 	}
-	s := string(r.b[r.pos : r.pos+n])
+	s := intern(r.b[r.pos : r.pos+n])
 	r.pos += n
+	return s
+}
+
+const (
+	internMaxLen     = 96
+	internMaxEntries = 4096
+)
+
+var internTable = struct {
+	sync.RWMutex
+	m map[string]string
+}{m: make(map[string]string, 256)}
+
+func intern(b []byte) string {
+	if len(b) > internMaxLen {
+		return string(b)
+	}
+	internTable.RLock()
+	s, ok := internTable.m[string(b)] // no allocation for the lookup
+	internTable.RUnlock()
+	if ok {
+		return s
+	}
+	s = string(b)
+	internTable.Lock()
+	if len(internTable.m) < internMaxEntries {
+		internTable.m[s] = s
+	}
+	internTable.Unlock()
 	return s
 }
 
@@ -181,6 +212,18 @@ func (v newValue) copyTo(dst pcommon.Value) {
 }
 
 func (resp *response) apply(targets []target) {
+	// Grow each item's attribute map once instead of once per new key.
+	for i := 0; i < len(resp.edits); {
+		j, sets := i, 0
+		for ; j < len(resp.edits) && resp.edits[j].item == resp.edits[i].item; j++ {
+			if resp.edits[j].op == opSetAttr && resp.edits[j].event == itemItself {
+				sets++
+			}
+		}
+		t := targets[resp.edits[i].item]
+		t.attrs.EnsureCapacity(t.attrs.Len() + sets)
+		i = j
+	}
 	for _, e := range resp.edits {
 		t := targets[e.item]
 		attrs := t.attrs

@@ -17,6 +17,9 @@ type Interest struct {
 	contextKeys   map[string]struct{}
 	skipKeys      map[string]struct{}
 	skipPrefixes  []string
+	// firstByte[b] is true when some key, prefix or context key starts with byte b: most
+	// keys of ordinary spans (http.*, url.*, db.*) are rejected by one lookup.
+	firstByte     [256]bool
 	Events        bool
 	LogBodies     bool
 	AllAttributes bool
@@ -72,6 +75,18 @@ func decodeInterest(b []byte) (*Interest, error) {
 		in.skipKeys[k] = struct{}{}
 	}
 	in.skipPrefixes = lists[5]
+	for _, list := range lists[:4] {
+		for _, k := range list {
+			if k == "" {
+				in.firstByte = [256]bool{}
+				for i := range in.firstByte {
+					in.firstByte[i] = true
+				}
+				break
+			}
+			in.firstByte[k[0]] = true
+		}
+	}
 	return in, nil
 }
 
@@ -80,15 +95,15 @@ func (in *Interest) selects(key string) bool {
 	if in.AllAttributes && in.AllItems {
 		return true
 	}
-	if in.skipped(key) {
+	if key == "" || !in.firstByte[key[0]] {
 		return false
 	}
 	if _, ok := in.keys[key]; ok {
-		return true
+		return !in.skipped(key)
 	}
 	for _, p := range in.prefixes {
 		if strings.HasPrefix(key, p) {
-			return true
+			return !in.skipped(key)
 		}
 	}
 	return false
@@ -110,6 +125,9 @@ func (in *Interest) skipped(key string) bool {
 func (in *Interest) sends(key string) bool {
 	if in.AllAttributes || in.selects(key) {
 		return true
+	}
+	if key == "" || !in.firstByte[key[0]] {
+		return false
 	}
 	_, ok := in.contextKeys[key]
 	return ok

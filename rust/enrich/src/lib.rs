@@ -239,7 +239,7 @@ impl Enricher {
             .as_deref()
             .or(aliased.map(String::as_str))
             .or(request_model.as_deref());
-        let parsed = model_src.map(model::parse_model);
+        let parsed = model_src.map(model::parse_model_cached);
         let mut provider =
             if misspelt { present_norm.clone() } else { None }.or(f.provider.clone());
         let mut inferred_from = None;

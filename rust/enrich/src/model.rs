@@ -59,7 +59,12 @@ fn provider_alias(s: &str) -> Option<&'static str> {
 pub fn provider_from_host(host: &str) -> Option<&'static str> {
     let h = host.trim().trim_end_matches('.').to_ascii_lowercase();
     let h = h.as_str();
-    let ends = |suffix: &str| h == suffix || h.ends_with(&format!(".{suffix}"));
+    let ends = |suffix: &str| {
+        h == suffix
+            || (h.len() > suffix.len()
+                && h.ends_with(suffix)
+                && h.as_bytes()[h.len() - suffix.len() - 1] == b'.')
+    };
     Some(
         if ends("openai.azure.com") || ends("cognitiveservices.azure.com") {
             "azure.ai.openai"
@@ -130,6 +135,30 @@ const BEDROCK_VENDORS: &[&str] = &[
     "twelvelabs",
     "luma",
 ];
+
+thread_local! {
+    // Model ids repeat from batch to batch; parsing them is most of an item's work otherwise.
+    // Per thread, so there is no lock; bounded, so odd ids cannot grow it without limit.
+    static PARSED: std::cell::RefCell<std::collections::HashMap<Box<str>, std::rc::Rc<ModelId>, crate::sources::FxBuild>> =
+        Default::default();
+}
+const PARSED_MAX: usize = 4096;
+
+/// [`parse_model`], memoized per thread.
+pub fn parse_model_cached(raw: &str) -> std::rc::Rc<ModelId> {
+    PARSED.with(|cache| {
+        if let Some(m) = cache.borrow().get(raw) {
+            return m.clone();
+        }
+        let m = std::rc::Rc::new(parse_model(raw));
+        let mut c = cache.borrow_mut();
+        if c.len() >= PARSED_MAX {
+            c.clear();
+        }
+        c.insert(raw.into(), m.clone());
+        m
+    })
+}
 
 /// Parses a model id as instrumentations report it.
 pub fn parse_model(raw: &str) -> ModelId {
@@ -266,7 +295,9 @@ pub fn family_of(canonical: &str) -> String {
 /// Provider implied by a model's name alone.
 pub fn provider_from_model(canonical: &str) -> Option<&'static str> {
     let m = canonical;
-    let word = |p: &str| m == p || m.starts_with(&format!("{p}-"));
+    let word = |p: &str| {
+        m == p || (m.len() > p.len() && m.starts_with(p) && m.as_bytes()[p.len()] == b'-')
+    };
     Some(
         if m.starts_with("gpt-")
             || word("o1")

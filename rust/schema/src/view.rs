@@ -92,7 +92,11 @@ pub struct Batch<'a> {
 }
 
 fn lossy(b: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(b)
+    // from_utf8 is the fast path; the lossy decoder only for the rare invalid key.
+    match std::str::from_utf8(b) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => Cow::Owned(String::from_utf8_lossy(b).into_owned()),
+    }
 }
 
 impl<'a> Batch<'a> {
