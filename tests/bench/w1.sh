@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # W1 benchmark: the same collector binary with a baseline config and a candidate config,
 # alternated round by round (A B, B A, A B, ...), each run fed by the W1 load generator at
-# maximum rate. Measures, per run: spans/s delivered to the counting sink, collector CPU
+# maximum rate. Measures, per run: spans/s delivered to the counting sink (over the time until
+# the sink has every item, drain included; the loadgen's accept rate is shown beside it), collector CPU
 # seconds (utime+stime from /proc/PID/stat), CPU seconds per million delivered spans, and
 # peak RSS (VmHWM). Prints a table and candidate/baseline ratios of the medians.
 #
@@ -93,7 +94,7 @@ field=spans
 [[ $SIGNAL == logs ]] && field=logs
 
 RESULTS=$OUT_DIR/results.tsv
-printf 'round\tconfig\tsent\tdelivered\tload_s\tdelivered_per_s\tcpu_s\tcpu_s_per_M\tpeak_rss_mb\n' >"$RESULTS"
+printf 'round\tconfig\tsent\tdelivered\tload_s\taccepted_per_s\te2e_s\tdelivered_per_s\tcpu_s\tcpu_s_per_M\tpeak_rss_mb\n' >"$RESULTS"
 
 taskset_pre() { # cpu
   if [[ $PIN == 1 ]]; then echo "taskset -c $1"; fi
@@ -122,8 +123,9 @@ run_one() { # round label config
     exit 1
   fi
   sleep 0.5
-  local t0 t1
+  local t0 t1 w0 wend
   t0=$(cpu_ticks "$col_pid")
+  w0=$(date +%s.%N)
 
   # shellcheck disable=SC2086
   $(taskset_pre 0) "$BIN_DIR/loadgen" -endpoint "$OTLP_GRPC_ENDPOINT" -duration "${DURATION}s" \
@@ -135,15 +137,19 @@ run_one() { # round label config
   load_s=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['seconds'])" "$res")
 
   # Drain: wait until the sink count is stable for 1 s (or reaches sent), 30 s max.
+  # wend is when the last item was seen at the sink: a collector that accepts faster than
+  # it exports (and buffers the rest) is charged for the drain.
   local prev=-1 cur stable=0 i
+  wend=$(date +%s.%N)
   for ((i = 0; i < 300; i++)); do
     cur=$(sink_count "$sink_http" "$field")
-    if [[ $cur -ge $sent ]]; then break; fi
+    if [[ $cur -ge $sent ]]; then wend=$(date +%s.%N); break; fi
     if [[ $cur -eq $prev ]]; then
       stable=$((stable + 1))
       [[ $stable -ge 10 ]] && break
     else
       stable=0
+      wend=$(date +%s.%N)
     fi
     prev=$cur
     sleep 0.1
@@ -160,13 +166,14 @@ run_one() { # round label config
   wait "$sink_pid" 2>/dev/null || true
   PIDS=()
 
-  python3 - "$round" "$label" "$sent" "$delivered" "$load_s" "$t0" "$t1" "$CLK_TCK" "$hwm" >>"$RESULTS" <<'EOF'
+  python3 - "$round" "$label" "$sent" "$delivered" "$load_s" "$t0" "$t1" "$CLK_TCK" "$hwm" "$w0" "$wend" >>"$RESULTS" <<'EOF'
 import sys
-r, label, sent, dl, load_s, t0, t1, tck, hwm = sys.argv[1:]
+r, label, sent, dl, load_s, t0, t1, tck, hwm, w0, wend = sys.argv[1:]
 sent, dl, load_s = int(sent), int(dl), float(load_s)
+e2e_s = max(float(wend) - float(w0), load_s)
 cpu = (int(t1) - int(t0)) / int(tck)
 per_m = cpu / dl * 1e6 if dl else float("nan")
-print(f"{r}\t{label}\t{sent}\t{dl}\t{load_s:.2f}\t{dl/load_s:.0f}\t{cpu:.2f}\t{per_m:.3f}\t{int(hwm)/1024:.1f}")
+print(f"{r}\t{label}\t{sent}\t{dl}\t{load_s:.2f}\t{sent/load_s:.0f}\t{e2e_s:.2f}\t{dl/e2e_s:.0f}\t{cpu:.2f}\t{per_m:.3f}\t{int(hwm)/1024:.1f}")
 EOF
   tail -1 "$RESULTS" >&2
 }
@@ -187,19 +194,21 @@ done
 python3 - "$RESULTS" <<'EOF'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-cols = ["sent", "delivered", "delivered_per_s", "cpu_s", "cpu_s_per_M", "peak_rss_mb"]
+cols = ["sent", "delivered", "accepted_per_s", "delivered_per_s", "cpu_s", "cpu_s_per_M", "peak_rss_mb"]
 print()
-print("%-6s %-10s %10s %10s %12s %8s %12s %12s" % ("round", "config", "sent", "delivered", "items/s", "cpu_s", "cpu_s/Mitem", "peak_rss_MB"))
+print("%-6s %-10s %10s %10s %11s %7s %11s %8s %12s %12s" % ("round", "config", "sent", "delivered", "accepted/s",
+      "e2e_s", "delivered/s", "cpu_s", "cpu_s/Mitem", "peak_rss_MB"))
 for r in rows:
-    print("%-6s %-10s %10s %10s %12s %8s %12s %12s" % (r["round"], r["config"], r["sent"], r["delivered"],
-          r["delivered_per_s"], r["cpu_s"], r["cpu_s_per_M"], r["peak_rss_mb"]))
+    print("%-6s %-10s %10s %10s %11s %7s %11s %8s %12s %12s" % (r["round"], r["config"], r["sent"], r["delivered"],
+          r["accepted_per_s"], r["e2e_s"], r["delivered_per_s"], r["cpu_s"], r["cpu_s_per_M"], r["peak_rss_mb"]))
 med = {}
 for label in ("baseline", "candidate"):
     sel = [r for r in rows if r["config"] == label]
     med[label] = {c: statistics.median(float(r[c]) for r in sel) for c in cols}
 print()
 print("%-22s %14s %14s %10s" % ("median", "baseline", "candidate", "ratio c/b"))
-for c, name in [("delivered_per_s", "delivered items/s"), ("cpu_s_per_M", "CPU s per M items"),
+for c, name in [("delivered_per_s", "delivered items/s"), ("accepted_per_s", "accepted items/s"),
+                ("cpu_s_per_M", "CPU s per M items"),
                 ("cpu_s", "CPU s per run"), ("peak_rss_mb", "peak RSS MB")]:
     b, k = med["baseline"][c], med["candidate"][c]
     print("%-22s %14.2f %14.2f %10.3f" % (name, b, k, k / b if b else float("nan")))
