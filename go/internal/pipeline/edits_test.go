@@ -78,6 +78,7 @@ func TestInterestSelection(t *testing.T) {
 		skipPrefixes:  []string{"gen_ai.prompt."},
 		Events:        true,
 	}
+	in.index()
 	e := &encoder{}
 	e.reset()
 	td := ptrace.NewTraces()

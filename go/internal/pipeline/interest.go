@@ -17,9 +17,11 @@ type Interest struct {
 	contextKeys   map[string]struct{}
 	skipKeys      map[string]struct{}
 	skipPrefixes  []string
-	// firstByte[b] is true when some key, prefix or context key starts with byte b: most
-	// keys of ordinary spans (http.*, url.*, db.*) are rejected by one lookup.
+	// firstByte[b] is true when some selecting key or prefix starts with byte b, and
+	// contextFirst likewise for context keys: most keys of ordinary spans (http.*, url.*,
+	// db.*) are rejected by one lookup.
 	firstByte     [256]bool
+	contextFirst  [256]bool
 	Events        bool
 	LogBodies     bool
 	AllAttributes bool
@@ -75,19 +77,36 @@ func decodeInterest(b []byte) (*Interest, error) {
 		in.skipKeys[k] = struct{}{}
 	}
 	in.skipPrefixes = lists[5]
-	for _, list := range lists[:4] {
+	in.index()
+	return in, nil
+}
+
+// index builds the first-byte tables from the key lists.
+func (in *Interest) index() {
+	prefixes := append([]string{}, in.prefixes...)
+	for k := range in.keys {
+		prefixes = append(prefixes, k)
+	}
+	var context []string
+	for k := range in.contextKeys {
+		context = append(context, k)
+	}
+	markFirstBytes(&in.firstByte, prefixes)
+	markFirstBytes(&in.contextFirst, context)
+}
+
+func markFirstBytes(table *[256]bool, lists ...[]string) {
+	for _, list := range lists {
 		for _, k := range list {
-			if k == "" {
-				in.firstByte = [256]bool{}
-				for i := range in.firstByte {
-					in.firstByte[i] = true
+			if k == "" { // an empty prefix matches every key
+				for i := range table {
+					table[i] = true
 				}
-				break
+				return
 			}
-			in.firstByte[k[0]] = true
+			table[k[0]] = true
 		}
 	}
-	return in, nil
 }
 
 // selects reports whether an attribute key makes an item interesting.
@@ -126,7 +145,7 @@ func (in *Interest) sends(key string) bool {
 	if in.AllAttributes || in.selects(key) {
 		return true
 	}
-	if key == "" || !in.firstByte[key[0]] {
+	if key == "" || !in.contextFirst[key[0]] {
 		return false
 	}
 	_, ok := in.contextKeys[key]
