@@ -184,7 +184,7 @@ func TestComponentsListsOurProcessorAndTheStockOnes(t *testing.T) {
 		{"file"}, {"debug"}, {"prometheus"}, {"health_check"}, {"pprof"}, {"zpages"}, {"file_storage"},
 		{"filelog", "file_log"}, {"spanmetrics", "span_metrics"}, {"transform"}, {"filter"},
 		{"redaction"}, {"tail_sampling"}, {"attributes"}, {"resource"}, {"otlp_grpc", "otlp"},
-		{"otlp_http", "otlphttp"}} {
+		{"otlp_http", "otlphttp"}, {"clickhouse"}, {"count"}} {
 		found := false
 		for _, name := range names {
 			found = found || regexp.MustCompile(`(?m)^\s*(-\s*)?name: `+regexp.QuoteMeta(name)+`\s*$`).Match(out)

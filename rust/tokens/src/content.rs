@@ -1,0 +1,438 @@
+//! Finds the messages of an LLM call wherever the instrumentation put them, as one shape.
+//!
+//! Input and output are read separately; for each, the first source that has content wins,
+//! in the order of [`input_messages`] / [`output_messages`].
+
+use llmo_schema::view::{Item, Value};
+use serde_json::Value as J;
+
+/// One part of a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Text (or any content counted as text).
+    Text(String),
+    /// A tool call the model made: function name and JSON arguments.
+    ToolCall {
+        /// Function name.
+        name: String,
+        /// Arguments as sent (JSON text).
+        arguments: String,
+    },
+}
+
+/// One chat message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Message {
+    /// `system`, `user`, `assistant`, `tool`...
+    pub role: String,
+    /// Optional participant name (OpenAI `name`).
+    pub name: Option<String>,
+    /// Content parts.
+    pub parts: Vec<Part>,
+}
+
+impl Message {
+    fn text(role: &str, text: impl Into<String>) -> Self {
+        Message {
+            role: role.into(),
+            name: None,
+            parts: vec![Part::Text(text.into())],
+        }
+    }
+
+    /// Bytes of content, for the size cap.
+    pub fn content_bytes(&self) -> usize {
+        self.role.len()
+            + self.name.as_ref().map_or(0, String::len)
+            + self
+                .parts
+                .iter()
+                .map(|p| match p {
+                    Part::Text(t) => t.len(),
+                    Part::ToolCall { name, arguments } => name.len() + arguments.len(),
+                })
+                .sum::<usize>()
+    }
+}
+
+/// What was found on one side of the call.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Found {
+    /// The messages (a plain prompt or completion is one message).
+    pub messages: Vec<Message>,
+    /// True when the content is a chat message list (framing tokens apply).
+    pub chat: bool,
+    /// Where it came from (attribute key or event name), for the record.
+    pub from: &'static str,
+}
+
+/// Attribute lookup for one item.
+pub struct Attrs<'b, 'a> {
+    item: &'b Item<'a>,
+}
+
+impl<'b, 'a> Attrs<'b, 'a> {
+    /// Wraps an item.
+    pub fn new(item: &'b Item<'a>) -> Self {
+        Self { item }
+    }
+
+    fn get(&self, key: &str) -> Option<&'b Value<'a>> {
+        self.item.attr(key)
+    }
+
+    fn str(&self, key: &str) -> Option<&'a str> {
+        self.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
+    }
+
+    /// A value as JSON: JSON text is parsed, structured values (log records carry maps and
+    /// arrays) are converted.
+    fn json(&self, key: &str) -> Option<J> {
+        to_json(self.get(key)?)
+    }
+
+    fn flattened(&self, prefix: &str) -> bool {
+        self.item.attrs.iter().any(|(k, _)| k.starts_with(prefix))
+    }
+}
+
+/// Converts a view value to JSON; strings that hold JSON arrays/objects are parsed.
+pub fn to_json(v: &Value<'_>) -> Option<J> {
+    Some(match v {
+        Value::Str(s) => {
+            let t = s.trim_start();
+            if t.starts_with('[') || t.starts_with('{') {
+                serde_json::from_str(s).unwrap_or_else(|_| J::String((*s).to_string()))
+            } else {
+                J::String((*s).to_string())
+            }
+        }
+        Value::Array(a) => J::Array(a.iter().filter_map(to_json).collect()),
+        Value::Map(m) => J::Object(m.iter().filter_map(|(k, v)| Some((k.to_string(), to_json(v)?))).collect()),
+        Value::Int(i) => J::from(*i),
+        Value::Double(d) => J::from(*d),
+        Value::Bool(b) => J::Bool(*b),
+        _ => return None,
+    })
+}
+
+/// Text of a JSON content value: a string, or an array of parts (`{type:"text", text|content}`).
+fn content_text(v: &J) -> Option<String> {
+    match v {
+        J::String(s) => Some(s.clone()),
+        J::Array(parts) => {
+            let texts: Vec<&str> = parts
+                .iter()
+                .filter_map(|p| match p {
+                    J::String(s) => Some(s.as_str()),
+                    J::Object(o) => o
+                        .get("text")
+                        .or_else(|| o.get("content"))
+                        .and_then(J::as_str),
+                    _ => None,
+                })
+                .collect();
+            (!texts.is_empty()).then(|| texts.join("\n"))
+        }
+        J::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+fn s(v: Option<&J>) -> Option<String> {
+    v.and_then(J::as_str).map(str::to_string)
+}
+
+/// One message object of the common shapes: OpenAI/Anthropic/Vercel `{role, content, name,
+/// tool_calls}` and semconv `{role, parts:[...], name}`.
+fn message_from_json(v: &J) -> Option<Message> {
+    let o = v.as_object()?;
+    let role = s(o.get("role")).unwrap_or_else(|| "user".into());
+    let mut m = Message {
+        role,
+        name: s(o.get("name")),
+        parts: Vec::new(),
+    };
+    if let Some(parts) = o.get("parts").and_then(J::as_array) {
+        // GenAI semconv parts
+        for p in parts {
+            let Some(po) = p.as_object() else { continue };
+            match po.get("type").and_then(J::as_str) {
+                Some("tool_call") => m.parts.push(Part::ToolCall {
+                    name: s(po.get("name")).unwrap_or_default(),
+                    arguments: po.get("arguments").map(json_text).unwrap_or_default(),
+                }),
+                Some("tool_call_response") => {
+                    if let Some(r) = po.get("response") {
+                        m.parts.push(Part::Text(json_text(r)));
+                    }
+                }
+                _ => {
+                    if let Some(t) = po.get("content").and_then(content_text) {
+                        m.parts.push(Part::Text(t));
+                    }
+                }
+            }
+        }
+    } else if let Some(c) = o.get("content").and_then(content_text) {
+        m.parts.push(Part::Text(c));
+    }
+    // OpenAI tool_calls / Vercel toolCalls
+    for key in ["tool_calls", "toolCalls"] {
+        if let Some(calls) = o.get(key).and_then(J::as_array) {
+            for c in calls {
+                let f = c.get("function").unwrap_or(c);
+                m.parts.push(Part::ToolCall {
+                    name: s(f.get("name").or_else(|| f.get("toolName"))).unwrap_or_default(),
+                    arguments: f
+                        .get("arguments")
+                        .or_else(|| f.get("input"))
+                        .or_else(|| f.get("args"))
+                        .map(json_text)
+                        .unwrap_or_default(),
+                });
+            }
+        }
+    }
+    Some(m)
+}
+
+/// JSON text of a value: strings as they are, anything else serialized.
+fn json_text(v: &J) -> String {
+    match v {
+        J::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn messages_from_json(v: &J) -> Option<Vec<Message>> {
+    match v {
+        J::Array(a) => {
+            let ms: Vec<Message> = a.iter().filter_map(message_from_json).collect();
+            (!ms.is_empty()).then_some(ms)
+        }
+        J::Object(o) if o.contains_key("messages") => messages_from_json(o.get("messages")?),
+        J::Object(o) if o.contains_key("role") || o.contains_key("parts") => Some(vec![message_from_json(v)?]),
+        _ => None,
+    }
+}
+
+/// `prefix.N.<role_key>` / `prefix.N.<content_key>` flattened messages (OpenLLMetry, OpenInference).
+fn flattened_messages(at: &Attrs<'_, '_>, prefix: &str, msg: &str) -> Option<Vec<Message>> {
+    let mut out = Vec::new();
+    for i in 0..10_000usize {
+        let base = format!("{prefix}{i}.{msg}");
+        let role = at.str(&format!("{base}role"));
+        let content = at.str(&format!("{base}content"));
+        let mut m = Message {
+            role: role.unwrap_or("user").to_string(),
+            name: at.str(&format!("{base}name")).map(str::to_string),
+            parts: Vec::new(),
+        };
+        if let Some(c) = content {
+            m.parts.push(Part::Text(c.to_string()));
+        } else {
+            // OpenInference multi-part contents
+            for j in 0..1000usize {
+                let key = format!("{base}contents.{j}.message_content.text");
+                match at.str(&key) {
+                    Some(t) => m.parts.push(Part::Text(t.to_string())),
+                    None => break,
+                }
+            }
+        }
+        for j in 0..1000usize {
+            let (name_key, args_key) = if msg.is_empty() {
+                (format!("{base}tool_calls.{j}.name"), format!("{base}tool_calls.{j}.arguments"))
+            } else {
+                (
+                    format!("{base}tool_calls.{j}.tool_call.function.name"),
+                    format!("{base}tool_calls.{j}.tool_call.function.arguments"),
+                )
+            };
+            let name = at.str(&name_key);
+            let args = at.str(&args_key);
+            if name.is_none() && args.is_none() {
+                break;
+            }
+            m.parts.push(Part::ToolCall {
+                name: name.unwrap_or_default().to_string(),
+                arguments: args.unwrap_or_default().to_string(),
+            });
+        }
+        if role.is_none() && m.parts.is_empty() {
+            break;
+        }
+        out.push(m);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn chat(messages: Vec<Message>, from: &'static str) -> Found {
+    Found {
+        messages,
+        chat: true,
+        from,
+    }
+}
+
+fn plain(text: String, role: &str, from: &'static str) -> Found {
+    Found {
+        messages: vec![Message::text(role, text)],
+        chat: false,
+        from,
+    }
+}
+
+/// The input side: prompt messages, system instructions included.
+pub fn input_messages(item: &Item<'_>) -> Option<Found> {
+    let at = Attrs::new(item);
+    let system = at.json("gen_ai.system_instructions").and_then(|v| content_text(&v));
+    let with_system = |mut ms: Vec<Message>| {
+        if let Some(sys) = &system {
+            ms.insert(0, Message::text("system", sys.clone()));
+        }
+        ms
+    };
+    if let Some(ms) = at.json("gen_ai.input.messages").as_ref().and_then(messages_from_json) {
+        return Some(chat(with_system(ms), "gen_ai.input.messages"));
+    }
+    if at.flattened("gen_ai.prompt.0.") {
+        if let Some(ms) = flattened_messages(&at, "gen_ai.prompt.", "") {
+            return Some(chat(ms, "gen_ai.prompt.N"));
+        }
+    }
+    if at.flattened("llm.input_messages.0.") {
+        if let Some(ms) = flattened_messages(&at, "llm.input_messages.", "message.") {
+            return Some(chat(ms, "llm.input_messages"));
+        }
+    }
+    if let Some(ms) = at.json("ai.prompt.messages").as_ref().and_then(messages_from_json) {
+        return Some(chat(ms, "ai.prompt.messages"));
+    }
+    if let Some(J::Object(p)) = at.json("ai.prompt") {
+        let mut ms = Vec::new();
+        if let Some(sys) = p.get("system").and_then(J::as_str) {
+            ms.push(Message::text("system", sys));
+        }
+        if let Some(more) = p.get("messages").and_then(messages_from_json) {
+            ms.extend(more);
+        }
+        if let Some(prompt) = p.get("prompt").and_then(content_text) {
+            ms.push(Message::text("user", prompt));
+        }
+        if !ms.is_empty() {
+            return Some(chat(ms, "ai.prompt"));
+        }
+    }
+    for key in ["langfuse.observation.input", "gen_ai.prompt"] {
+        if let Some(v) = at.json(key) {
+            return Some(match messages_from_json(&v) {
+                Some(ms) => chat(with_system(ms), if key == "gen_ai.prompt" { "gen_ai.prompt" } else { "langfuse.observation.input" }),
+                None => plain(json_text(&v), "user", if key == "gen_ai.prompt" { "gen_ai.prompt" } else { "langfuse.observation.input" }),
+            });
+        }
+    }
+    if let Some(v) = at.json("input.value") {
+        if let Some(ms) = messages_from_json(&v) {
+            return Some(chat(ms, "input.value"));
+        }
+        // embeddings / completions request bodies, or plain text
+        let body = v.get("input").or_else(|| v.get("prompt")).map(json_text);
+        return Some(plain(body.unwrap_or_else(|| json_text(&v)), "user", "input.value"));
+    }
+    for ev in &item.events {
+        if ev.name == "gen_ai.content.prompt" {
+            if let Some(v) = ev.attrs.iter().find(|(k, _)| k == "gen_ai.prompt").and_then(|(_, v)| to_json(v)) {
+                return Some(match messages_from_json(&v) {
+                    Some(ms) => chat(ms, "gen_ai.content.prompt"),
+                    None => plain(json_text(&v), "user", "gen_ai.content.prompt"),
+                });
+            }
+        }
+    }
+    system.map(|s| chat(vec![Message::text("system", s)], "gen_ai.system_instructions"))
+}
+
+/// The output side: what the model returned.
+pub fn output_messages(item: &Item<'_>) -> Option<Found> {
+    let at = Attrs::new(item);
+    if let Some(ms) = at.json("gen_ai.output.messages").as_ref().and_then(messages_from_json) {
+        return Some(chat(ms, "gen_ai.output.messages"));
+    }
+    if at.flattened("gen_ai.completion.0.") {
+        if let Some(ms) = flattened_messages(&at, "gen_ai.completion.", "") {
+            return Some(chat(ms, "gen_ai.completion.N"));
+        }
+    }
+    if at.flattened("llm.output_messages.0.") {
+        if let Some(ms) = flattened_messages(&at, "llm.output_messages.", "message.") {
+            return Some(chat(ms, "llm.output_messages"));
+        }
+    }
+    let text = at.str("ai.response.text");
+    let calls = at.json("ai.response.toolCalls");
+    if text.is_some() || calls.is_some() {
+        let mut m = Message::text("assistant", text.unwrap_or_default());
+        if let Some(J::Array(cs)) = calls {
+            for c in cs {
+                m.parts.push(Part::ToolCall {
+                    name: s(c.get("toolName")).unwrap_or_default(),
+                    arguments: c.get("input").or_else(|| c.get("args")).map(json_text).unwrap_or_default(),
+                });
+            }
+        }
+        return Some(chat(vec![m], "ai.response"));
+    }
+    for key in ["langfuse.observation.output", "gen_ai.completion"] {
+        if let Some(v) = at.json(key) {
+            let from = if key == "gen_ai.completion" { "gen_ai.completion" } else { "langfuse.observation.output" };
+            return Some(match messages_from_json(&v) {
+                Some(ms) => chat(ms, from),
+                None => plain(json_text(&v), "assistant", from),
+            });
+        }
+    }
+    if let Some(v) = at.json("output.value") {
+        // an OpenAI response body: choices[].message
+        if let Some(choices) = v.get("choices").and_then(J::as_array) {
+            let ms: Vec<Message> = choices.iter().filter_map(|c| c.get("message")).filter_map(message_from_json).collect();
+            if !ms.is_empty() {
+                return Some(chat(ms, "output.value"));
+            }
+        }
+        return Some(plain(json_text(&v), "assistant", "output.value"));
+    }
+    for ev in &item.events {
+        if ev.name == "gen_ai.content.completion" {
+            if let Some(v) = ev.attrs.iter().find(|(k, _)| k == "gen_ai.completion").and_then(|(_, v)| to_json(v)) {
+                return Some(match messages_from_json(&v) {
+                    Some(ms) => chat(ms, "gen_ai.content.completion"),
+                    None => plain(json_text(&v), "assistant", "gen_ai.content.completion"),
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Tool definitions sent with the request, as JSON texts.
+pub fn tool_definitions(item: &Item<'_>) -> Vec<String> {
+    let at = Attrs::new(item);
+    let mut out = Vec::new();
+    for key in ["gen_ai.tool.definitions", "ai.prompt.tools", "llm.tools"] {
+        match at.json(key) {
+            Some(J::Array(a)) => out.extend(a.iter().map(json_text)),
+            Some(v) => out.push(json_text(&v)),
+            None => {}
+        }
+    }
+    for (k, v) in &item.attrs {
+        if k.starts_with("llm.tools.") && k.ends_with(".tool.json_schema") {
+            if let Some(s) = v.as_str() {
+                out.push(s.to_string());
+            }
+        }
+    }
+    out
+}
