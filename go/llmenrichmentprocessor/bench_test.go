@@ -93,7 +93,7 @@ func BenchmarkW1Batch(b *testing.B) {
 	b.SetBytes(int64((&ptrace.ProtoMarshaler{}).TracesSize(src)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := p.processTraces(context.Background(), batches[i]); err != nil {
+		if _, err := p.ProcessTraces(context.Background(), batches[i]); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,10 +1,7 @@
 package llmenrichmentprocessor // import "github.com/llm-observatory/collector/go/llmenrichmentprocessor"
 
 import (
-	"encoding/json"
-	"fmt"
-
-	"github.com/llm-observatory/collector/go/internal/bridge"
+	"github.com/llm-observatory/collector/go/internal/pipeline"
 )
 
 // Config configures the llm_enrichment processor. Its JSON form is what the Rust stage reads
@@ -35,7 +32,8 @@ type Config struct {
 	_ struct{}
 }
 
-func (cfg *Config) toJSON() ([]byte, error) {
+// wire is the config as the Rust stage reads it (json tags above).
+func (cfg *Config) wire() any {
 	type plain Config
 	c := plain(*cfg)
 	if c.ModelAliases == nil {
@@ -44,17 +42,10 @@ func (cfg *Config) toJSON() ([]byte, error) {
 	if c.AttributeMappings == nil {
 		c.AttributeMappings = map[string]string{}
 	}
-	return json.Marshal(c)
+	return c
 }
 
 // Validate checks the configuration with the Rust stage, so the rules live in one place.
 func (cfg *Config) Validate() error {
-	b, err := cfg.toJSON()
-	if err != nil {
-		return err
-	}
-	if err := bridge.Validate(metadataKind, b); err != nil {
-		return fmt.Errorf("invalid llm_enrichment config: %w", err)
-	}
-	return nil
+	return pipeline.Validate(metadataKind, cfg.wire())
 }

@@ -35,7 +35,7 @@ func createTraces(ctx context.Context, set processor.Settings, cfg component.Con
 	if err != nil {
 		return nil, err
 	}
-	return processorhelper.NewTraces(ctx, set, cfg, next, p.processTraces,
+	return processorhelper.NewTraces(ctx, set, cfg, next, p.ProcessTraces,
 		processorhelper.WithCapabilities(processorCapabilities), processorhelper.WithShutdown(p.shutdown))
 }
 
@@ -44,6 +44,6 @@ func createLogs(ctx context.Context, set processor.Settings, cfg component.Confi
 	if err != nil {
 		return nil, err
 	}
-	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs,
+	return processorhelper.NewLogs(ctx, set, cfg, next, p.ProcessLogs,
 		processorhelper.WithCapabilities(processorCapabilities), processorhelper.WithShutdown(p.shutdown))
 }

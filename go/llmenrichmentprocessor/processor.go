@@ -2,19 +2,33 @@ package llmenrichmentprocessor // import "github.com/llm-observatory/collector/g
 
 import (
 	"context"
+	"encoding/json"
+	"time"
 
-	"go.opentelemetry.io/collector/pdata/plog"
-	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor"
 
 	"github.com/llm-observatory/collector/go/internal/pipeline"
 	"github.com/llm-observatory/collector/go/llmenrichmentprocessor/internal/metadata"
 )
 
+type telemetry struct{ tb *metadata.TelemetryBuilder }
+
+func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uint64, took time.Duration, failed bool) {
+	t.tb.ProcessorLlmEnrichmentItems.Add(ctx, int64(items))
+	if took > 0 {
+		t.tb.ProcessorLlmEnrichmentBridgeDuration.Record(ctx, took.Seconds())
+	}
+	if failed {
+		t.tb.ProcessorLlmEnrichmentFailedBatches.Add(ctx, 1)
+		return
+	}
+	t.tb.ProcessorLlmEnrichmentLlmItems.Add(ctx, int64(counters["llm_items"]))
+	t.tb.ProcessorLlmEnrichmentInvalidValues.Add(ctx, int64(counters["invalid_values"]))
+}
+
 type enrichProcessor struct {
-	cfg       *Config
-	stage     *pipeline.Stage
-	telemetry *metadata.TelemetryBuilder
+	pipeline.Processor
+	tb *metadata.TelemetryBuilder
 }
 
 func newEnrichProcessor(set processor.Settings, cfg *Config) (*enrichProcessor, error) {
@@ -22,59 +36,26 @@ func newEnrichProcessor(set processor.Settings, cfg *Config) (*enrichProcessor, 
 	if err != nil {
 		return nil, err
 	}
-	p := &enrichProcessor{cfg: cfg, telemetry: tb}
+	p := &enrichProcessor{
+		Processor: pipeline.Processor{Traces: cfg.Traces, Logs: cfg.Logs, Telemetry: telemetry{tb}},
+		tb:        tb,
+	}
 	if !cfg.Enabled {
 		return p, nil
 	}
-	b, err := cfg.toJSON()
+	b, err := json.Marshal(cfg.wire())
 	if err != nil {
 		return nil, err
 	}
-	p.stage, err = pipeline.NewStage(metadataKind, b, set.Logger)
-	if err != nil {
+	if p.Stage, err = pipeline.NewStage(metadataKind, b, set.Logger); err != nil {
 		tb.Shutdown()
 		return nil, err
 	}
 	return p, nil
 }
 
-func (p *enrichProcessor) record(ctx context.Context, signal string, res pipeline.Result, err error) {
-	p.telemetry.ProcessorLlmEnrichmentItems.Add(ctx, int64(res.Items))
-	if res.Sent > 0 {
-		p.telemetry.ProcessorLlmEnrichmentBridgeDuration.Record(ctx, res.Duration.Seconds())
-	}
-	if err != nil {
-		p.telemetry.ProcessorLlmEnrichmentFailedBatches.Add(ctx, 1)
-		p.stage.LogFailure(signal, err)
-		return
-	}
-	p.telemetry.ProcessorLlmEnrichmentLlmItems.Add(ctx, int64(res.Counters["llm_items"]))
-	p.telemetry.ProcessorLlmEnrichmentInvalidValues.Add(ctx, int64(res.Counters["invalid_values"]))
-}
-
-// processTraces fails open: whatever goes wrong, the batch goes on, unchanged.
-func (p *enrichProcessor) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
-	if p.stage == nil || !p.cfg.Traces {
-		return td, nil
-	}
-	res, err := p.stage.Traces(ctx, td)
-	p.record(ctx, "traces", res, err)
-	return td, nil
-}
-
-func (p *enrichProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
-	if p.stage == nil || !p.cfg.Logs {
-		return ld, nil
-	}
-	res, err := p.stage.Logs(ctx, ld)
-	p.record(ctx, "logs", res, err)
-	return ld, nil
-}
-
-func (p *enrichProcessor) shutdown(context.Context) error {
-	if p.stage != nil {
-		p.stage.Close()
-	}
-	p.telemetry.Shutdown()
-	return nil
+func (p *enrichProcessor) shutdown(ctx context.Context) error {
+	err := p.Processor.Shutdown(ctx)
+	p.tb.Shutdown()
+	return err
 }

@@ -88,7 +88,10 @@ func TestRustPanicFailsOpen(t *testing.T) {
 	tel := componenttest.NewTelemetry()
 	tb, err := metadata.NewTelemetryBuilder(tel.NewTelemetrySettings())
 	require.NoError(t, err)
-	p := &enrichProcessor{cfg: createDefaultConfig().(*Config), stage: stage, telemetry: tb}
+	p := &enrichProcessor{
+		Processor: pipeline.Processor{Stage: stage, Traces: true, Logs: true, Telemetry: telemetry{tb}},
+		tb:        tb,
+	}
 	defer func() { require.NoError(t, p.shutdown(context.Background())) }()
 
 	in, err := golden.ReadTraces(filepath.Join("testdata", "traces", "input.yaml"))
@@ -96,7 +99,7 @@ func TestRustPanicFailsOpen(t *testing.T) {
 	orig := ptrace.NewTraces()
 	in.CopyTo(orig)
 	for i := 0; i < 3; i++ {
-		out, err := p.processTraces(context.Background(), in)
+		out, err := p.ProcessTraces(context.Background(), in)
 		require.NoError(t, err)
 		require.NoError(t, ptracetest.CompareTraces(orig, out))
 	}
@@ -158,7 +161,7 @@ func TestConcurrentBatches(t *testing.T) {
 			for i := 0; i < 50; i++ {
 				td := ptrace.NewTraces()
 				in.CopyTo(td)
-				out, err := p.processTraces(context.Background(), td)
+				out, err := p.ProcessTraces(context.Background(), td)
 				assert.NoError(t, err)
 				assert.NoError(t, ptracetest.CompareTraces(want, out))
 			}

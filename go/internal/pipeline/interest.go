@@ -7,6 +7,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
 // Interest mirrors rust/schema/src/interest.rs: which keys a stage reads.
@@ -17,6 +19,10 @@ type Interest struct {
 	contextKeys   map[string]struct{}
 	skipKeys      map[string]struct{}
 	skipPrefixes  []string
+	// an item carrying every satisfied key is sent without heavy keys and events
+	satisfiedKeys []string
+	heavyKeys     map[string]struct{}
+	heavyPrefixes []string
 	// firstByte[b] is true when some selecting key or prefix starts with byte b, and
 	// contextFirst likewise for context keys: most keys of ordinary spans (http.*, url.*,
 	// db.*) are rejected by one lookup.
@@ -43,9 +49,10 @@ func decodeInterest(b []byte) (*Interest, error) {
 		keys:          map[string]struct{}{},
 		contextKeys:   map[string]struct{}{},
 		skipKeys:      map[string]struct{}{},
+		heavyKeys:     map[string]struct{}{},
 	}
 	b = b[1:]
-	lists := make([][]string, 6)
+	lists := make([][]string, 9)
 	for i := range lists {
 		if len(b) < 4 {
 			return nil, errShortInterest
@@ -77,6 +84,11 @@ func decodeInterest(b []byte) (*Interest, error) {
 		in.skipKeys[k] = struct{}{}
 	}
 	in.skipPrefixes = lists[5]
+	in.satisfiedKeys = lists[6]
+	for _, k := range lists[7] {
+		in.heavyKeys[k] = struct{}{}
+	}
+	in.heavyPrefixes = lists[8]
 	in.index()
 	return in, nil
 }
@@ -150,6 +162,31 @@ func (in *Interest) sends(key string) bool {
 	}
 	_, ok := in.contextKeys[key]
 	return ok
+}
+
+// satisfied reports whether an item carries every satisfied key (never, if there are none).
+func (in *Interest) satisfied(m pcommon.Map) bool {
+	if len(in.satisfiedKeys) == 0 {
+		return false
+	}
+	for _, k := range in.satisfiedKeys {
+		if _, ok := m.Get(k); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func (in *Interest) heavy(key string) bool {
+	if _, ok := in.heavyKeys[key]; ok {
+		return true
+	}
+	for _, p := range in.heavyPrefixes {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func (in *Interest) eventSelects(name string) bool {

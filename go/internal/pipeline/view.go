@@ -98,13 +98,13 @@ func (e *encoder) value(v pcommon.Value, depth int) {
 	}
 }
 
-// attrs writes the attributes the interest sends; returns how many.
-func (e *encoder) attrs(in *Interest, m pcommon.Map) {
+// attrs writes the attributes the interest sends (without heavy ones for a satisfied item).
+func (e *encoder) attrs(in *Interest, m pcommon.Map, satisfied bool) {
 	at := len(e.buf)
 	e.u32(0)
 	n := uint32(0)
 	m.Range(func(k string, v pcommon.Value) bool {
-		if in.sends(k) {
+		if in.sends(k) && !(satisfied && in.heavy(k)) {
 			e.str(k)
 			e.value(v, 0)
 			n++
@@ -144,18 +144,19 @@ func (e *encoder) span(in *Interest, idx uint32, s ptrace.Span) {
 	e.buf = append(e.buf, kindSpan)
 	e.u32(idx)
 	e.str(s.Name())
-	e.attrs(in, s.Attributes())
+	satisfied := in.satisfied(s.Attributes())
+	e.attrs(in, s.Attributes(), satisfied)
 	at := len(e.buf)
 	e.u32(0)
 	n := uint32(0)
-	if in.Events {
+	if in.Events && !satisfied {
 		evs := s.Events()
 		for i := 0; i < evs.Len(); i++ {
 			ev := evs.At(i)
 			if in.AllItems || in.eventSelects(ev.Name()) || in.mapSelects(ev.Attributes()) {
 				e.u32(uint32(i))
 				e.str(ev.Name())
-				e.attrs(in, ev.Attributes())
+				e.attrs(in, ev.Attributes(), false)
 				n++
 			}
 		}
@@ -169,9 +170,10 @@ func (e *encoder) log(in *Interest, idx uint32, l plog.LogRecord) {
 	e.buf = append(e.buf, kindLog)
 	e.u32(idx)
 	e.str(l.EventName())
-	e.attrs(in, l.Attributes())
+	satisfied := in.satisfied(l.Attributes())
+	e.attrs(in, l.Attributes(), satisfied)
 	e.u32(0)
-	if in.LogBodies {
+	if in.LogBodies && !satisfied {
 		e.value(l.Body(), 0)
 	} else {
 		e.buf = append(e.buf, tagEmpty)

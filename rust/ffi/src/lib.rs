@@ -8,6 +8,7 @@
 //!   never an abort, and never unwinds into Go.
 //! * Pointers are checked for null; outputs are written only on success (error buffers only
 //!   on failure).
+//! * Processor kinds: `llm_enrichment`, `token_counting`.
 //! * A processor is an opaque, immutable handle made from its kind and JSON config; it is
 //!   `Send + Sync` and may be used from many threads at once. Free it with
 //!   [`llmo_processor_free`].

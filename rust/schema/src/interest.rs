@@ -13,6 +13,9 @@
 /// u32 n · str context keys (sent along with a selected item, but never select one)
 /// u32 n · str skipped keys (never sent, even when a prefix matches)
 /// u32 n · str skipped key prefixes
+/// u32 n · str satisfied keys (an item carrying all of them is sent without its heavy keys)
+/// u32 n · str heavy keys
+/// u32 n · str heavy key prefixes
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Interest {
@@ -28,6 +31,13 @@ pub struct Interest {
     pub skip_keys: Vec<String>,
     /// Key prefixes never sent.
     pub skip_prefixes: Vec<String>,
+    /// When an item carries every one of these keys, its heavy keys and events are not sent
+    /// (e.g. token counting needs no message content when usage was reported).
+    pub satisfied_keys: Vec<String>,
+    /// Keys sent only for items that are not satisfied.
+    pub heavy_keys: Vec<String>,
+    /// Key prefixes sent only for items that are not satisfied.
+    pub heavy_prefixes: Vec<String>,
     /// Send matching span events (with their matching attributes).
     pub events: bool,
     /// Send log bodies of selected log records.
@@ -65,6 +75,9 @@ impl Interest {
             &self.context_keys,
             &self.skip_keys,
             &self.skip_prefixes,
+            &self.satisfied_keys,
+            &self.heavy_keys,
+            &self.heavy_prefixes,
         ] {
             b.extend_from_slice(&(list.len() as u32).to_le_bytes());
             for s in list {

@@ -27,6 +27,8 @@ pub struct Message {
     pub role: String,
     /// Optional participant name (OpenAI `name`).
     pub name: Option<String>,
+    /// The call a tool result answers (OpenAI `tool_call_id`).
+    pub tool_call_id: Option<String>,
     /// Content parts.
     pub parts: Vec<Part>,
 }
@@ -35,8 +37,8 @@ impl Message {
     fn text(role: &str, text: impl Into<String>) -> Self {
         Message {
             role: role.into(),
-            name: None,
             parts: vec![Part::Text(text.into())],
+            ..Default::default()
         }
     }
 
@@ -44,6 +46,7 @@ impl Message {
     pub fn content_bytes(&self) -> usize {
         self.role.len()
             + self.name.as_ref().map_or(0, String::len)
+            + self.tool_call_id.as_ref().map_or(0, String::len)
             + self
                 .parts
                 .iter()
@@ -82,7 +85,9 @@ impl<'b, 'a> Attrs<'b, 'a> {
     }
 
     fn str(&self, key: &str) -> Option<&'a str> {
-        self.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
+        self.get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
     }
 
     /// A value as JSON: JSON text is parsed, structured values (log records carry maps and
@@ -108,7 +113,11 @@ pub fn to_json(v: &Value<'_>) -> Option<J> {
             }
         }
         Value::Array(a) => J::Array(a.iter().filter_map(to_json).collect()),
-        Value::Map(m) => J::Object(m.iter().filter_map(|(k, v)| Some((k.to_string(), to_json(v)?))).collect()),
+        Value::Map(m) => J::Object(
+            m.iter()
+                .filter_map(|(k, v)| Some((k.to_string(), to_json(v)?)))
+                .collect(),
+        ),
         Value::Int(i) => J::from(*i),
         Value::Double(d) => J::from(*d),
         Value::Bool(b) => J::Bool(*b),
@@ -125,17 +134,33 @@ fn content_text(v: &J) -> Option<String> {
                 .iter()
                 .filter_map(|p| match p {
                     J::String(s) => Some(s.as_str()),
-                    J::Object(o) => o
-                        .get("text")
-                        .or_else(|| o.get("content"))
-                        .and_then(J::as_str),
+                    J::Object(o) => match o.get("type").and_then(J::as_str) {
+                        None | Some("text" | "input_text" | "output_text") => o
+                            .get("text")
+                            .or_else(|| o.get("content"))
+                            .and_then(J::as_str),
+                        // images, audio, files: not text; not counted here
+                        Some(_) => None,
+                    },
                     _ => None,
                 })
                 .collect();
-            (!texts.is_empty()).then(|| texts.join("\n"))
+            Some(texts.join(""))
         }
         J::Null => None,
         other => Some(other.to_string()),
+    }
+}
+
+/// Each text part of a JSON content value, counted separately as the API does.
+fn content_parts(v: &J) -> Vec<String> {
+    match v {
+        J::Array(parts) => parts
+            .iter()
+            .filter_map(|p| content_text(&J::Array(vec![p.clone()])))
+            .collect(),
+        J::Null => Vec::new(),
+        other => content_text(other).into_iter().collect(),
     }
 }
 
@@ -151,6 +176,7 @@ fn message_from_json(v: &J) -> Option<Message> {
     let mut m = Message {
         role,
         name: s(o.get("name")),
+        tool_call_id: s(o.get("tool_call_id")),
         parts: Vec::new(),
     };
     if let Some(parts) = o.get("parts").and_then(J::as_array) {
@@ -174,8 +200,8 @@ fn message_from_json(v: &J) -> Option<Message> {
                 }
             }
         }
-    } else if let Some(c) = o.get("content").and_then(content_text) {
-        m.parts.push(Part::Text(c));
+    } else if let Some(c) = o.get("content") {
+        m.parts.extend(content_parts(c).into_iter().map(Part::Text));
     }
     // OpenAI tool_calls / Vercel toolCalls
     for key in ["tool_calls", "toolCalls"] {
@@ -212,7 +238,9 @@ fn messages_from_json(v: &J) -> Option<Vec<Message>> {
             (!ms.is_empty()).then_some(ms)
         }
         J::Object(o) if o.contains_key("messages") => messages_from_json(o.get("messages")?),
-        J::Object(o) if o.contains_key("role") || o.contains_key("parts") => Some(vec![message_from_json(v)?]),
+        J::Object(o) if o.contains_key("role") || o.contains_key("parts") => {
+            Some(vec![message_from_json(v)?])
+        }
         _ => None,
     }
 }
@@ -227,6 +255,7 @@ fn flattened_messages(at: &Attrs<'_, '_>, prefix: &str, msg: &str) -> Option<Vec
         let mut m = Message {
             role: role.unwrap_or("user").to_string(),
             name: at.str(&format!("{base}name")).map(str::to_string),
+            tool_call_id: at.str(&format!("{base}tool_call_id")).map(str::to_string),
             parts: Vec::new(),
         };
         if let Some(c) = content {
@@ -243,7 +272,10 @@ fn flattened_messages(at: &Attrs<'_, '_>, prefix: &str, msg: &str) -> Option<Vec
         }
         for j in 0..1000usize {
             let (name_key, args_key) = if msg.is_empty() {
-                (format!("{base}tool_calls.{j}.name"), format!("{base}tool_calls.{j}.arguments"))
+                (
+                    format!("{base}tool_calls.{j}.name"),
+                    format!("{base}tool_calls.{j}.arguments"),
+                )
             } else {
                 (
                     format!("{base}tool_calls.{j}.tool_call.function.name"),
@@ -287,14 +319,20 @@ fn plain(text: String, role: &str, from: &'static str) -> Found {
 /// The input side: prompt messages, system instructions included.
 pub fn input_messages(item: &Item<'_>) -> Option<Found> {
     let at = Attrs::new(item);
-    let system = at.json("gen_ai.system_instructions").and_then(|v| content_text(&v));
+    let system = at
+        .json("gen_ai.system_instructions")
+        .and_then(|v| content_text(&v));
     let with_system = |mut ms: Vec<Message>| {
         if let Some(sys) = &system {
             ms.insert(0, Message::text("system", sys.clone()));
         }
         ms
     };
-    if let Some(ms) = at.json("gen_ai.input.messages").as_ref().and_then(messages_from_json) {
+    if let Some(ms) = at
+        .json("gen_ai.input.messages")
+        .as_ref()
+        .and_then(messages_from_json)
+    {
         return Some(chat(with_system(ms), "gen_ai.input.messages"));
     }
     if at.flattened("gen_ai.prompt.0.") {
@@ -307,7 +345,11 @@ pub fn input_messages(item: &Item<'_>) -> Option<Found> {
             return Some(chat(ms, "llm.input_messages"));
         }
     }
-    if let Some(ms) = at.json("ai.prompt.messages").as_ref().and_then(messages_from_json) {
+    if let Some(ms) = at
+        .json("ai.prompt.messages")
+        .as_ref()
+        .and_then(messages_from_json)
+    {
         return Some(chat(ms, "ai.prompt.messages"));
     }
     if let Some(J::Object(p)) = at.json("ai.prompt") {
@@ -328,8 +370,23 @@ pub fn input_messages(item: &Item<'_>) -> Option<Found> {
     for key in ["langfuse.observation.input", "gen_ai.prompt"] {
         if let Some(v) = at.json(key) {
             return Some(match messages_from_json(&v) {
-                Some(ms) => chat(with_system(ms), if key == "gen_ai.prompt" { "gen_ai.prompt" } else { "langfuse.observation.input" }),
-                None => plain(json_text(&v), "user", if key == "gen_ai.prompt" { "gen_ai.prompt" } else { "langfuse.observation.input" }),
+                Some(ms) => chat(
+                    with_system(ms),
+                    if key == "gen_ai.prompt" {
+                        "gen_ai.prompt"
+                    } else {
+                        "langfuse.observation.input"
+                    },
+                ),
+                None => plain(
+                    json_text(&v),
+                    "user",
+                    if key == "gen_ai.prompt" {
+                        "gen_ai.prompt"
+                    } else {
+                        "langfuse.observation.input"
+                    },
+                ),
             });
         }
     }
@@ -339,11 +396,20 @@ pub fn input_messages(item: &Item<'_>) -> Option<Found> {
         }
         // embeddings / completions request bodies, or plain text
         let body = v.get("input").or_else(|| v.get("prompt")).map(json_text);
-        return Some(plain(body.unwrap_or_else(|| json_text(&v)), "user", "input.value"));
+        return Some(plain(
+            body.unwrap_or_else(|| json_text(&v)),
+            "user",
+            "input.value",
+        ));
     }
     for ev in &item.events {
         if ev.name == "gen_ai.content.prompt" {
-            if let Some(v) = ev.attrs.iter().find(|(k, _)| k == "gen_ai.prompt").and_then(|(_, v)| to_json(v)) {
+            if let Some(v) = ev
+                .attrs
+                .iter()
+                .find(|(k, _)| k == "gen_ai.prompt")
+                .and_then(|(_, v)| to_json(v))
+            {
                 return Some(match messages_from_json(&v) {
                     Some(ms) => chat(ms, "gen_ai.content.prompt"),
                     None => plain(json_text(&v), "user", "gen_ai.content.prompt"),
@@ -351,13 +417,22 @@ pub fn input_messages(item: &Item<'_>) -> Option<Found> {
             }
         }
     }
-    system.map(|s| chat(vec![Message::text("system", s)], "gen_ai.system_instructions"))
+    system.map(|s| {
+        chat(
+            vec![Message::text("system", s)],
+            "gen_ai.system_instructions",
+        )
+    })
 }
 
 /// The output side: what the model returned.
 pub fn output_messages(item: &Item<'_>) -> Option<Found> {
     let at = Attrs::new(item);
-    if let Some(ms) = at.json("gen_ai.output.messages").as_ref().and_then(messages_from_json) {
+    if let Some(ms) = at
+        .json("gen_ai.output.messages")
+        .as_ref()
+        .and_then(messages_from_json)
+    {
         return Some(chat(ms, "gen_ai.output.messages"));
     }
     if at.flattened("gen_ai.completion.0.") {
@@ -378,7 +453,11 @@ pub fn output_messages(item: &Item<'_>) -> Option<Found> {
             for c in cs {
                 m.parts.push(Part::ToolCall {
                     name: s(c.get("toolName")).unwrap_or_default(),
-                    arguments: c.get("input").or_else(|| c.get("args")).map(json_text).unwrap_or_default(),
+                    arguments: c
+                        .get("input")
+                        .or_else(|| c.get("args"))
+                        .map(json_text)
+                        .unwrap_or_default(),
                 });
             }
         }
@@ -386,7 +465,11 @@ pub fn output_messages(item: &Item<'_>) -> Option<Found> {
     }
     for key in ["langfuse.observation.output", "gen_ai.completion"] {
         if let Some(v) = at.json(key) {
-            let from = if key == "gen_ai.completion" { "gen_ai.completion" } else { "langfuse.observation.output" };
+            let from = if key == "gen_ai.completion" {
+                "gen_ai.completion"
+            } else {
+                "langfuse.observation.output"
+            };
             return Some(match messages_from_json(&v) {
                 Some(ms) => chat(ms, from),
                 None => plain(json_text(&v), "assistant", from),
@@ -396,7 +479,11 @@ pub fn output_messages(item: &Item<'_>) -> Option<Found> {
     if let Some(v) = at.json("output.value") {
         // an OpenAI response body: choices[].message
         if let Some(choices) = v.get("choices").and_then(J::as_array) {
-            let ms: Vec<Message> = choices.iter().filter_map(|c| c.get("message")).filter_map(message_from_json).collect();
+            let ms: Vec<Message> = choices
+                .iter()
+                .filter_map(|c| c.get("message"))
+                .filter_map(message_from_json)
+                .collect();
             if !ms.is_empty() {
                 return Some(chat(ms, "output.value"));
             }
@@ -405,7 +492,12 @@ pub fn output_messages(item: &Item<'_>) -> Option<Found> {
     }
     for ev in &item.events {
         if ev.name == "gen_ai.content.completion" {
-            if let Some(v) = ev.attrs.iter().find(|(k, _)| k == "gen_ai.completion").and_then(|(_, v)| to_json(v)) {
+            if let Some(v) = ev
+                .attrs
+                .iter()
+                .find(|(k, _)| k == "gen_ai.completion")
+                .and_then(|(_, v)| to_json(v))
+            {
                 return Some(match messages_from_json(&v) {
                     Some(ms) => chat(ms, "gen_ai.content.completion"),
                     None => plain(json_text(&v), "assistant", "gen_ai.content.completion"),

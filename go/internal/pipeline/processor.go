@@ -1,0 +1,84 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/llm-observatory/collector/go/internal/bridge"
+
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// Telemetry is what a processor records per batch; each component maps it onto its own
+// mdatagen instruments.
+type Telemetry interface {
+	// Batch records one batch: how many items it had, the stage's counters (nil when the
+	// batch failed), how long the stage took (zero when nothing was sent) and whether it failed.
+	Batch(ctx context.Context, items int, counters map[string]uint64, took time.Duration, failed bool)
+}
+
+// Processor is the shared body of our processors: it runs the stage over a batch and fails
+// open, so whatever goes wrong the batch goes on unchanged.
+type Processor struct {
+	Stage     *Stage // nil when the processor is disabled
+	Traces    bool
+	Logs      bool
+	Telemetry Telemetry
+}
+
+func (p *Processor) record(ctx context.Context, signal string, res Result, err error) {
+	took := time.Duration(0)
+	if res.Sent > 0 {
+		took = res.Duration
+	}
+	if err != nil {
+		p.Telemetry.Batch(ctx, res.Items, nil, took, true)
+		p.Stage.LogFailure(signal, err)
+		return
+	}
+	p.Telemetry.Batch(ctx, res.Items, res.Counters, took, false)
+}
+
+// ProcessTraces is a processorhelper.ProcessTracesFunc.
+func (p *Processor) ProcessTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
+	if p.Stage == nil || !p.Traces {
+		return td, nil
+	}
+	res, err := p.Stage.Traces(ctx, td)
+	p.record(ctx, "traces", res, err)
+	return td, nil
+}
+
+// ProcessLogs is a processorhelper.ProcessLogsFunc.
+func (p *Processor) ProcessLogs(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
+	if p.Stage == nil || !p.Logs {
+		return ld, nil
+	}
+	res, err := p.Stage.Logs(ctx, ld)
+	p.record(ctx, "logs", res, err)
+	return ld, nil
+}
+
+// Shutdown frees the Rust handle.
+func (p *Processor) Shutdown(context.Context) error {
+	if p.Stage != nil {
+		p.Stage.Close()
+	}
+	return nil
+}
+
+// Validate checks a component config by letting the Rust stage parse it, so the rules and
+// their messages (which name the key) live in one place.
+func Validate(kind string, wire any) error {
+	b, err := json.Marshal(wire)
+	if err != nil {
+		return err
+	}
+	if err := bridge.Validate(kind, b); err != nil {
+		return fmt.Errorf("invalid %s config: %w", kind, err)
+	}
+	return nil
+}

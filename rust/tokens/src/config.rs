@@ -1,0 +1,98 @@
+//! Configuration of the `token_counting` processor.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::model_map::Encoding;
+
+/// `token_counting` settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TokensConfig {
+    /// When false the processor passes data through untouched.
+    pub enabled: bool,
+    /// Count spans.
+    pub traces: bool,
+    /// Count log records (e.g. `gen_ai.client.inference.operation.details` events).
+    pub logs: bool,
+    /// Count input tokens when the provider did not report them.
+    pub count_input: bool,
+    /// Count output tokens when the provider did not report them.
+    pub count_output: bool,
+    /// Largest content (bytes, per item and side) that is tokenized; larger content is
+    /// marked `llm_observatory.usage.skipped` instead. Bounds the work per item.
+    pub max_content_bytes: usize,
+    /// Model id prefix (lower case; a trailing `*` is optional) -> `o200k_base` or
+    /// `cl100k_base`, for models the built-in table does not know. Counts are then exact.
+    pub model_tokenizers: BTreeMap<String, String>,
+    /// Write estimated counts to `gen_ai.usage.*` (marked `estimated`). When false they go to
+    /// `llm_observatory.usage.estimated.*` only and `gen_ai.usage.*` stays absent.
+    pub fill_estimated_usage: bool,
+}
+
+impl Default for TokensConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            traces: true,
+            logs: true,
+            count_input: true,
+            count_output: true,
+            max_content_bytes: 1 << 20,
+            model_tokenizers: BTreeMap::new(),
+            fill_estimated_usage: true,
+        }
+    }
+}
+
+/// A configuration problem, naming the key.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    /// The JSON did not parse or had an unknown key or wrong type.
+    #[error("{0}")]
+    Parse(String),
+    /// An unknown encoding name.
+    #[error("model_tokenizers: \"{pattern}\" maps to \"{encoding}\", expected o200k_base or cl100k_base")]
+    UnknownEncoding {
+        /// The model pattern.
+        pattern: String,
+        /// The bad value.
+        encoding: String,
+    },
+    /// A zero byte cap.
+    #[error("max_content_bytes: must be greater than 0")]
+    ZeroCap,
+}
+
+impl TokensConfig {
+    /// Parses and validates the JSON form of the YAML config.
+    pub fn from_json(json: &[u8]) -> Result<Self, ConfigError> {
+        let cfg: Self = if json.iter().all(u8::is_ascii_whitespace) {
+            Self::default()
+        } else {
+            serde_json::from_slice(json).map_err(|e| ConfigError::Parse(e.to_string()))?
+        };
+        if cfg.max_content_bytes == 0 {
+            return Err(ConfigError::ZeroCap);
+        }
+        for (pattern, encoding) in &cfg.model_tokenizers {
+            if Encoding::from_name(encoding).is_none() {
+                return Err(ConfigError::UnknownEncoding {
+                    pattern: pattern.clone(),
+                    encoding: encoding.clone(),
+                });
+            }
+        }
+        Ok(cfg)
+    }
+
+    /// The encoding a user mapped this model to, if any (longest prefix wins).
+    pub fn override_for(&self, model: &str) -> Option<Encoding> {
+        self.model_tokenizers
+            .iter()
+            .filter(|(p, _)| model.starts_with(p.trim_end_matches('*')))
+            .max_by_key(|(p, _)| p.len())
+            .and_then(|(_, e)| Encoding::from_name(e))
+    }
+}
