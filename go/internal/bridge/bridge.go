@@ -27,6 +27,9 @@ const ABIVersion = 1
 // ErrClosed is returned by calls on a closed Processor.
 var ErrClosed = errors.New("llmo: processor is closed")
 
+// LibraryHash is the sha256 of the linked libllmo.a, as `make` recorded it.
+func LibraryHash() string { return libHash }
+
 // CheckABI fails when the linked library implements another ABI version.
 func CheckABI() error {
 	if v := uint32(C.llmo_abi_version()); v != ABIVersion {

@@ -155,6 +155,9 @@ fn make_stage(kind: &[u8], config: &[u8]) -> Result<Box<dyn Stage>, (LlmoResult,
         b"llm_enrichment" => Ok(Box::new(
             llmo_enrich::Enricher::from_json(config).map_err(|e| invalid(&e))?,
         )),
+        b"token_counting" => Ok(Box::new(
+            llmo_tokens::TokenCounter::from_json(config).map_err(|e| invalid(&e))?,
+        )),
         b"fault_injection" => Ok(Box::new(FaultInjection)),
         other => Err((
             LlmoResult::UnknownProcessor,

@@ -1,0 +1,74 @@
+package tokencountingprocessor // import "github.com/llm-observatory/collector/go/tokencountingprocessor"
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"go.opentelemetry.io/collector/processor"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+
+	"github.com/llm-observatory/collector/go/internal/pipeline"
+	"github.com/llm-observatory/collector/go/tokencountingprocessor/internal/metadata"
+)
+
+var sourceAttrs = map[string]metric.MeasurementOption{}
+
+func init() {
+	for _, s := range []string{"reported", "counted", "estimated", "skipped"} {
+		sourceAttrs[s+"_items"] = metric.WithAttributeSet(attribute.NewSet(attribute.String("source", s)))
+	}
+}
+
+type telemetry struct{ tb *metadata.TelemetryBuilder }
+
+func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uint64, took time.Duration, failed bool) {
+	t.tb.ProcessorTokenCountingItems.Add(ctx, int64(items))
+	if took > 0 {
+		t.tb.ProcessorTokenCountingBridgeDuration.Record(ctx, took.Seconds())
+	}
+	if failed {
+		t.tb.ProcessorTokenCountingFailedBatches.Add(ctx, 1)
+		return
+	}
+	for name, opt := range sourceAttrs {
+		if n := counters[name]; n > 0 {
+			t.tb.ProcessorTokenCountingUsage.Add(ctx, int64(n), opt)
+		}
+	}
+}
+
+type tokenProcessor struct {
+	pipeline.Processor
+	tb *metadata.TelemetryBuilder
+}
+
+func newTokenProcessor(set processor.Settings, cfg *Config) (*tokenProcessor, error) {
+	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	if err != nil {
+		return nil, err
+	}
+	p := &tokenProcessor{
+		Processor: pipeline.Processor{Traces: cfg.Traces, Logs: cfg.Logs, Telemetry: telemetry{tb}},
+		tb:        tb,
+	}
+	if !cfg.Enabled {
+		return p, nil
+	}
+	b, err := json.Marshal(cfg.wire())
+	if err != nil {
+		return nil, err
+	}
+	if p.Stage, err = pipeline.NewStage(metadataKind, b, set.Logger); err != nil {
+		tb.Shutdown()
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *tokenProcessor) shutdown(ctx context.Context) error {
+	err := p.Processor.Shutdown(ctx)
+	p.tb.Shutdown()
+	return err
+}
