@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
@@ -98,27 +99,41 @@ const (
 	internMaxEntries = 4096
 )
 
-var internTable = struct {
-	sync.RWMutex
-	m map[string]string
-}{m: make(map[string]string, 256)}
+// internTable is copy-on-write: readers do one atomic load and never write shared memory,
+// so concurrent batches do not contend on it; writers (rare: a new key or model) copy.
+var (
+	internTable atomic.Pointer[map[string]string]
+	internMu    sync.Mutex
+)
 
 func intern(b []byte) string {
 	if len(b) > internMaxLen {
 		return string(b)
 	}
-	internTable.RLock()
-	s, ok := internTable.m[string(b)] // no allocation for the lookup
-	internTable.RUnlock()
-	if ok {
+	if m := internTable.Load(); m != nil {
+		if s, ok := (*m)[string(b)]; ok { // no allocation for the lookup
+			return s
+		}
+	}
+	s := string(b)
+	internMu.Lock()
+	defer internMu.Unlock()
+	old := internTable.Load()
+	n := 0
+	if old != nil {
+		n = len(*old)
+	}
+	if n >= internMaxEntries {
 		return s
 	}
-	s = string(b)
-	internTable.Lock()
-	if len(internTable.m) < internMaxEntries {
-		internTable.m[s] = s
+	next := make(map[string]string, n+1)
+	if old != nil {
+		for k, v := range *old {
+			next[k] = v
+		}
 	}
-	internTable.Unlock()
+	next[s] = s
+	internTable.Store(&next)
 	return s
 }
 
