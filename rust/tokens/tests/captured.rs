@@ -1,0 +1,66 @@
+//! The real libraries' spans (rust/enrich/tests/data/captured) with their usage removed: the
+//! content each library recorded is found and counted. All OpenAI captures sent the same two
+//! messages ("You are a helpful assistant." / "What is the capital of France?") and got
+//! "The capital of France is Paris.", so every convention must count the same: 24 in, 7 out.
+
+use llmo_schema::edits::{decode_response, Edits};
+use llmo_schema::view::{Batch, ItemKind};
+use llmo_schema::wire::Encoder;
+use llmo_schema::Stage;
+use llmo_tokens::{TokenCounter, TokensConfig};
+use serde_json::Value;
+
+fn count(span: &Value) -> (Option<i64>, Option<i64>, Option<String>) {
+    let mut enc = Encoder::new();
+    enc.begin_item(ItemKind::Span, span["name"].as_str().unwrap_or(""), 0);
+    for (k, v) in span["attributes"].as_object().unwrap() {
+        let usage = k.contains("usage") || k.contains("token_count") || k.contains("Tokens");
+        if !usage {
+            enc.attr_json(k, v);
+        }
+    }
+    enc.end_item_without_events_or_body();
+    let req = enc.finish();
+    let mut edits = Edits::new();
+    TokenCounter::new(TokensConfig::default()).process(&Batch::decode(&req).unwrap(), &mut edits);
+    let (edits, _) = decode_response(&edits.finish()).unwrap();
+    let get = |k: &str| {
+        edits
+            .iter()
+            .find(|e| e.key == k)
+            .and_then(|e| e.value.clone())
+    };
+    (
+        get("gen_ai.usage.input_tokens").and_then(|v| v.as_i64()),
+        get("gen_ai.usage.output_tokens").and_then(|v| v.as_i64()),
+        get("llm_observatory.usage.source").and_then(|v| v.as_str().map(str::to_string)),
+    )
+}
+
+#[test]
+fn every_convention_counts_the_same_conversation_the_same() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../enrich/tests/data/captured");
+    // (file, span name) of a non-streaming, tool-free chat call with content captured
+    let cases = [
+        ("openai_v2_latest.json", "chat gpt-4o"),
+        ("openllmetry_openai_v0_47.json", "openai.chat"),
+        ("openinference_openai.json", "ChatCompletion"),
+        ("vercel_ai_v5.json", "ai.generateText.doGenerate"),
+        ("langfuse.json", "OpenAI-generation"),
+    ];
+    for (file, name) in cases {
+        let fx: Value =
+            serde_json::from_str(&std::fs::read_to_string(format!("{dir}/{file}")).unwrap())
+                .unwrap();
+        let span = fx["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name && !s["attributes"].to_string().contains("get_weather"))
+            .unwrap_or_else(|| panic!("{file}: no {name} span"));
+        let (input, output, source) = count(span);
+        assert_eq!(input, Some(24), "{file}: input");
+        assert_eq!(output, Some(7), "{file}: output");
+        assert_eq!(source.as_deref(), Some("counted"), "{file}");
+    }
+}
