@@ -111,7 +111,8 @@ bench-rust:
 
 # W1 end to end: the same binary without and with our processors, alternated in one run.
 bench-w1: $(BINARY)
-	tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/enrichment.yaml
+	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/enrichment.yaml
+	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/tokens.yaml
 
 fmt:
 	cargo fmt --all

@@ -23,6 +23,9 @@ type Config struct {
 	// ModelTokenizers maps a model id prefix to o200k_base or cl100k_base for models the
 	// built-in table does not know; their counts are then exact.
 	ModelTokenizers map[string]string `mapstructure:"model_tokenizers" json:"model_tokenizers"`
+	// TokenizerFiles maps a model id prefix to a Hugging Face tokenizer.json on disk, loaded
+	// once at start-up; those models' content is then counted exactly with it.
+	TokenizerFiles map[string]string `mapstructure:"tokenizer_files" json:"tokenizer_files"`
 	// FillEstimatedUsage writes estimated counts to gen_ai.usage.* (marked estimated); when
 	// false they go to llm_observatory.usage.estimated.* only.
 	FillEstimatedUsage bool `mapstructure:"fill_estimated_usage" json:"fill_estimated_usage"`
@@ -36,6 +39,9 @@ func (cfg *Config) wire() any {
 	c := plain(*cfg)
 	if c.ModelTokenizers == nil {
 		c.ModelTokenizers = map[string]string{}
+	}
+	if c.TokenizerFiles == nil {
+		c.TokenizerFiles = map[string]string{}
 	}
 	return c
 }

@@ -35,6 +35,10 @@ func TestLoadConfig(t *testing.T) {
 			errorMessage: `invalid token_counting config: model_tokenizers: "my-model" maps to "p50k", expected o200k_base or cl100k_base`,
 		},
 		{
+			id:           component.NewIDWithName(metadata.Type, "missing_tokenizer_file"),
+			errorMessage: `invalid token_counting config: tokenizer_files: "llama-3": cannot load /nonexistent/llama3/tokenizer.json: No such file or directory (os error 2)`,
+		},
+		{
 			id:           component.NewIDWithName(metadata.Type, "zero_cap"),
 			errorMessage: "invalid token_counting config: max_content_bytes: must be greater than 0",
 		},

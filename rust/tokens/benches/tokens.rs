@@ -28,10 +28,10 @@ fn bench(c: &mut Criterion) {
     let mixed = corpus_text();
     let mut g = c.benchmark_group("llmo_tokens::count::text");
     for enc in [Encoding::O200kBase, Encoding::Cl100kBase] {
-        count::text(enc, "warm up the lazily loaded encoder");
+        count::text(&enc, "warm up the lazily loaded encoder");
         g.throughput(Throughput::Bytes(mixed.len() as u64));
         g.bench_function(format!("{}/mixed_corpus", enc.name()), |b| {
-            b.iter(|| count::text(enc, &mixed))
+            b.iter(|| count::text(&enc, &mixed))
         });
     }
     let spaces = " ".repeat(1 << 20);
@@ -40,7 +40,7 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(s.len() as u64));
         g.sample_size(10);
         g.bench_function(format!("o200k_base/worst_{name}"), |b| {
-            b.iter(|| count::text(Encoding::O200kBase, s))
+            b.iter(|| count::text(&Encoding::O200kBase, s))
         });
     }
     g.finish();
@@ -62,7 +62,7 @@ fn bench(c: &mut Criterion) {
     ];
     g.throughput(Throughput::Elements(1));
     g.bench_function("o200k_base/two_small_messages", |b| {
-        b.iter(|| count::chat(Encoding::O200kBase, &msgs))
+        b.iter(|| count::chat(&Encoding::O200kBase, &msgs))
     });
     g.finish();
 }

@@ -26,6 +26,10 @@ pub struct TokensConfig {
     /// Model id prefix (lower case; a trailing `*` is optional) -> `o200k_base` or
     /// `cl100k_base`, for models the built-in table does not know. Counts are then exact.
     pub model_tokenizers: BTreeMap<String, String>,
+    /// Model id prefix -> path of a Hugging Face `tokenizer.json` (loaded once, offline, at
+    /// start-up). Counts for those models are then exact for the content; chat-template
+    /// framing tokens are not added.
+    pub tokenizer_files: BTreeMap<String, String>,
     /// Write estimated counts to `gen_ai.usage.*` (marked `estimated`). When false they go to
     /// `llm_observatory.usage.estimated.*` only and `gen_ai.usage.*` stays absent.
     pub fill_estimated_usage: bool,
@@ -41,6 +45,7 @@ impl Default for TokensConfig {
             count_output: true,
             max_content_bytes: 1 << 20,
             model_tokenizers: BTreeMap::new(),
+            tokenizer_files: BTreeMap::new(),
             fill_estimated_usage: true,
         }
     }
@@ -59,6 +64,16 @@ pub enum ConfigError {
         pattern: String,
         /// The bad value.
         encoding: String,
+    },
+    /// A tokenizer.json that does not load.
+    #[error("tokenizer_files: \"{pattern}\": cannot load {path}: {reason}")]
+    TokenizerFile {
+        /// The model pattern.
+        pattern: String,
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
     },
     /// A zero byte cap.
     #[error("max_content_bytes: must be greater than 0")]

@@ -10,15 +10,27 @@ use serde_json::Value as J;
 use crate::content::{Message, Part};
 use crate::model_map::Encoding;
 
+/// Something that counts tokens of text: an OpenAI encoding or a loaded tokenizer.json.
+pub trait Counter {
+    /// Tokens of ordinary text (special-token look-alikes are text).
+    fn count(&self, s: &str) -> usize;
+}
+
+impl Counter for Encoding {
+    fn count(&self, s: &str) -> usize {
+        match self {
+            Encoding::O200kBase => bpe_openai::o200k_base().count(s),
+            Encoding::Cl100kBase => bpe_openai::cl100k_base().count(s),
+        }
+    }
+}
+
 /// Counts ordinary text (special-token look-alikes are text, as in `encode_ordinary`).
-pub fn text(enc: Encoding, s: &str) -> usize {
+pub fn text(enc: &dyn Counter, s: &str) -> usize {
     if s.is_empty() {
         return 0;
     }
-    match enc {
-        Encoding::O200kBase => bpe_openai::o200k_base().count(s),
-        Encoding::Cl100kBase => bpe_openai::cl100k_base().count(s),
-    }
+    enc.count(s)
 }
 
 const TOKENS_PER_MESSAGE: usize = 3;
@@ -27,11 +39,11 @@ const REPLY_PRIMING: usize = 3;
 const TOOL_CALL_OVERHEAD: usize = 1;
 
 /// Tokens of the content of messages, without framing (what a completion costs).
-pub fn content(enc: Encoding, messages: &[Message]) -> usize {
+pub fn content(enc: &dyn Counter, messages: &[Message]) -> usize {
     messages.iter().map(|m| parts(enc, m)).sum()
 }
 
-fn parts(enc: Encoding, m: &Message) -> usize {
+fn parts(enc: &dyn Counter, m: &Message) -> usize {
     m.parts
         .iter()
         .map(|p| match p {
@@ -44,7 +56,7 @@ fn parts(enc: Encoding, m: &Message) -> usize {
 }
 
 /// Prompt tokens of a chat request, framing and reply priming included.
-pub fn chat(enc: Encoding, messages: &[Message]) -> usize {
+pub fn chat(enc: &dyn Counter, messages: &[Message]) -> usize {
     let mut n = REPLY_PRIMING;
     for m in messages {
         n += TOKENS_PER_MESSAGE + text(enc, &m.role) + parts(enc, m);
@@ -82,7 +94,7 @@ pub fn tools(enc: Encoding, defs: &[J]) -> usize {
         functions += 1;
         n += func_init;
         let desc = f.get("description").and_then(J::as_str).unwrap_or("");
-        n += text(enc, &format!("{name}:{}", trim(desc))) as isize;
+        n += text(&enc, &format!("{name}:{}", trim(desc))) as isize;
         let params = f
             .get("parameters")
             .or_else(|| f.get("inputSchema"))
@@ -101,12 +113,12 @@ pub fn tools(enc: Encoding, defs: &[J]) -> usize {
                             J::String(s) => s.clone(),
                             other => other.to_string(),
                         };
-                        n += ENUM_ITEM + text(enc, &s) as isize;
+                        n += ENUM_ITEM + text(&enc, &s) as isize;
                     }
                 }
                 let ty = p.get("type").and_then(J::as_str).unwrap_or("");
                 let pdesc = p.get("description").and_then(J::as_str).unwrap_or("");
-                n += text(enc, &format!("{key}:{ty}:{}", trim(pdesc))) as isize;
+                n += text(&enc, &format!("{key}:{ty}:{}", trim(pdesc))) as isize;
             }
         }
     }

@@ -50,20 +50,62 @@ pub const LLMO_USAGE_ESTIMATED_INPUT: &str = "llm_observatory.usage.estimated.in
 /// Estimated output tokens when `fill_estimated_usage` is off.
 pub const LLMO_USAGE_ESTIMATED_OUTPUT: &str = "llm_observatory.usage.estimated.output_tokens";
 
+/// A Hugging Face tokenizer loaded from a `tokenizer.json`.
+pub struct HfTokenizer {
+    inner: tokenizers::Tokenizer,
+    name: String,
+}
+
+impl HfTokenizer {
+    /// Loads a tokenizer.json from disk (offline).
+    pub fn from_file(path: &str) -> Result<Self, String> {
+        let inner = tokenizers::Tokenizer::from_file(path).map_err(|e| e.to_string())?;
+        let file = std::path::Path::new(path)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned());
+        Ok(Self {
+            inner,
+            name: format!("tokenizer.json:{}", file.unwrap_or_default()),
+        })
+    }
+}
+
+impl count::Counter for HfTokenizer {
+    fn count(&self, s: &str) -> usize {
+        self.inner.encode(s, false).map(|e| e.len()).unwrap_or(0)
+    }
+}
+
 /// The `token_counting` stage.
 pub struct TokenCounter {
     cfg: TokensConfig,
+    /// (model prefix, tokenizer) from `tokenizer_files`, longest prefix first.
+    files: Vec<(String, HfTokenizer)>,
 }
 
 impl TokenCounter {
-    /// A stage with a validated config.
+    /// A stage with a validated config and no tokenizer files.
     pub fn new(cfg: TokensConfig) -> Self {
-        Self { cfg }
+        Self {
+            cfg,
+            files: Vec::new(),
+        }
     }
 
-    /// Parses the JSON config and builds the stage.
+    /// Parses the JSON config, loads the tokenizer files it names, and builds the stage.
     pub fn from_json(json: &[u8]) -> Result<Self, ConfigError> {
-        Ok(Self::new(TokensConfig::from_json(json)?))
+        let cfg = TokensConfig::from_json(json)?;
+        let mut files = Vec::new();
+        for (pattern, path) in &cfg.tokenizer_files {
+            let t = HfTokenizer::from_file(path).map_err(|reason| ConfigError::TokenizerFile {
+                pattern: pattern.clone(),
+                path: path.clone(),
+                reason,
+            })?;
+            files.push((pattern.trim_end_matches('*').to_string(), t));
+        }
+        files.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        Ok(Self { cfg, files })
     }
 }
 
@@ -208,7 +250,27 @@ impl TokenCounter {
         let reported_in = present_int(item, a::GEN_AI_USAGE_INPUT_TOKENS).or(found.usage.input);
         let reported_out = present_int(item, a::GEN_AI_USAGE_OUTPUT_TOKENS).or(found.usage.output);
         let embeddings = operation == Some("embeddings");
-        let plan = self.plan(model.as_deref().unwrap_or(""));
+        let model_id = model.as_deref().unwrap_or("");
+        let plan = self.plan(model_id);
+        let file = self
+            .files
+            .iter()
+            .find(|(p, _)| model_id.starts_with(p.as_str()))
+            .map(|(_, t)| t);
+        // The model's own tokenizer.json: exact content counts, no OpenAI framing.
+        let (counter, exact, framing, tokenizer_name): (&dyn count::Counter, bool, bool, &str) =
+            match file {
+                Some(t) => (t, true, false, &t.name),
+                None => (&plan.encoding, plan.exact, true, plan.encoding.name()),
+            };
+        let plan = if file.is_some() {
+            Plan {
+                calibration: 1.0,
+                ..plan
+            }
+        } else {
+            plan
+        };
 
         let mut sides: Vec<Source> = Vec::new();
         let mut counted_any = false;
@@ -225,14 +287,13 @@ impl TokenCounter {
                     ));
                 } else {
                     let defs = tool_defs(item);
-                    let mut n = if found_in.chat && !embeddings {
-                        count::chat(plan.encoding, &found_in.messages)
+                    let mut n = if found_in.chat && !embeddings && framing {
+                        count::chat(counter, &found_in.messages)
                     } else {
-                        count::content(plan.encoding, &found_in.messages)
+                        count::content(counter, &found_in.messages)
                     };
                     n += count::tools(plan.encoding, &defs);
-                    let exact = plan.exact && defs.is_empty();
-                    let src = if exact {
+                    let src = if exact && defs.is_empty() {
                         Source::Counted
                     } else {
                         Source::Estimated
@@ -260,8 +321,8 @@ impl TokenCounter {
                         "output content of {bytes} bytes is over max_content_bytes"
                     ));
                 } else {
-                    let n = count::content(plan.encoding, &found_out.messages);
-                    let src = if plan.exact {
+                    let n = count::content(counter, &found_out.messages);
+                    let src = if exact {
                         Source::Counted
                     } else {
                         Source::Estimated
@@ -293,7 +354,7 @@ impl TokenCounter {
             edits.count(format!("{}_items", weakest.name()), 1);
         }
         if counted_any {
-            edits.set_str(item.index, LLMO_USAGE_TOKENIZER, plan.encoding.name());
+            edits.set_str(item.index, LLMO_USAGE_TOKENIZER, tokenizer_name);
         }
         if let Some(why) = skipped {
             edits.set_str(item.index, LLMO_USAGE_SKIPPED, &why);
