@@ -2,7 +2,6 @@ package llmenrichmentprocessor // import "github.com/llm-observatory/collector/g
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"go.opentelemetry.io/collector/processor"
@@ -27,7 +26,7 @@ func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uin
 }
 
 type enrichProcessor struct {
-	pipeline.Processor
+	*pipeline.Processor
 	tb *metadata.TelemetryBuilder
 }
 
@@ -36,22 +35,12 @@ func newEnrichProcessor(set processor.Settings, cfg *Config) (*enrichProcessor, 
 	if err != nil {
 		return nil, err
 	}
-	p := &enrichProcessor{
-		Processor: pipeline.Processor{Traces: cfg.Traces, Logs: cfg.Logs, Telemetry: telemetry{tb}},
-		tb:        tb,
-	}
-	if !cfg.Enabled {
-		return p, nil
-	}
-	b, err := json.Marshal(cfg.wire())
+	p, err := pipeline.New(set, metadataKind, cfg.Enabled, cfg.Traces, cfg.Logs, cfg.wire(), telemetry{tb})
 	if err != nil {
-		return nil, err
-	}
-	if p.Stage, err = pipeline.NewStage(metadataKind, b, set.Logger); err != nil {
 		tb.Shutdown()
 		return nil, err
 	}
-	return p, nil
+	return &enrichProcessor{Processor: p, tb: tb}, nil
 }
 
 func (p *enrichProcessor) shutdown(ctx context.Context) error {

@@ -89,7 +89,7 @@ func TestRustPanicFailsOpen(t *testing.T) {
 	tb, err := metadata.NewTelemetryBuilder(tel.NewTelemetrySettings())
 	require.NoError(t, err)
 	p := &enrichProcessor{
-		Processor: pipeline.Processor{Stage: stage, Traces: true, Logs: true, Telemetry: telemetry{tb}},
+		Processor: &pipeline.Processor{Stage: stage, Traces: true, Logs: true, Telemetry: telemetry{tb}},
 		tb:        tb,
 	}
 	defer func() { require.NoError(t, p.shutdown(context.Background())) }()

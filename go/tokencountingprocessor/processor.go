@@ -2,7 +2,6 @@ package tokencountingprocessor // import "github.com/llm-observatory/collector/g
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"go.opentelemetry.io/collector/processor"
@@ -40,7 +39,7 @@ func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uin
 }
 
 type tokenProcessor struct {
-	pipeline.Processor
+	*pipeline.Processor
 	tb *metadata.TelemetryBuilder
 }
 
@@ -49,22 +48,12 @@ func newTokenProcessor(set processor.Settings, cfg *Config) (*tokenProcessor, er
 	if err != nil {
 		return nil, err
 	}
-	p := &tokenProcessor{
-		Processor: pipeline.Processor{Traces: cfg.Traces, Logs: cfg.Logs, Telemetry: telemetry{tb}},
-		tb:        tb,
-	}
-	if !cfg.Enabled {
-		return p, nil
-	}
-	b, err := json.Marshal(cfg.wire())
+	p, err := pipeline.New(set, metadataKind, cfg.Enabled, cfg.Traces, cfg.Logs, cfg.wire(), telemetry{tb})
 	if err != nil {
-		return nil, err
-	}
-	if p.Stage, err = pipeline.NewStage(metadataKind, b, set.Logger); err != nil {
 		tb.Shutdown()
 		return nil, err
 	}
-	return p, nil
+	return &tokenProcessor{Processor: p, tb: tb}, nil
 }
 
 func (p *tokenProcessor) shutdown(ctx context.Context) error {

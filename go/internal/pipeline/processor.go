@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"go.opentelemetry.io/collector/processor"
+
 	"github.com/llm-observatory/collector/go/internal/bridge"
 
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -68,6 +70,23 @@ func (p *Processor) Shutdown(context.Context) error {
 		p.Stage.Close()
 	}
 	return nil
+}
+
+// New builds the shared processor body: the Rust stage of the given kind from the component's
+// config in its JSON form (wire), unless the component is disabled.
+func New(set processor.Settings, kind string, enabled, traces, logs bool, wire any, tel Telemetry) (*Processor, error) {
+	p := &Processor{Traces: traces, Logs: logs, Telemetry: tel}
+	if !enabled {
+		return p, nil
+	}
+	b, err := json.Marshal(wire)
+	if err != nil {
+		return nil, err
+	}
+	if p.Stage, err = NewStage(kind, b, set.Logger); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // Validate checks a component config by letting the Rust stage parse it, so the rules and

@@ -118,14 +118,8 @@ impl Stage for Enricher {
         if !self.cfg.enabled {
             return;
         }
-        for item in &batch.items {
-            let wanted = match item.kind {
-                ItemKind::Span => self.cfg.traces,
-                ItemKind::Log => self.cfg.logs,
-            };
-            if wanted {
-                self.enrich(item, edits);
-            }
+        for item in batch.items_of(self.cfg.traces, self.cfg.logs) {
+            self.enrich(item, edits);
         }
     }
 }

@@ -292,12 +292,18 @@ pub fn family_of(canonical: &str) -> String {
     kept.join("-")
 }
 
+/// True when `model` is `word` or starts with `word-` (`o3`, `o3-mini`, but not `o3x`).
+pub fn is_model_word(model: &str, word: &str) -> bool {
+    model == word
+        || (model.len() > word.len()
+            && model.starts_with(word)
+            && model.as_bytes()[word.len()] == b'-')
+}
+
 /// Provider implied by a model's name alone.
 pub fn provider_from_model(canonical: &str) -> Option<&'static str> {
     let m = canonical;
-    let word = |p: &str| {
-        m == p || (m.len() > p.len() && m.starts_with(p) && m.as_bytes()[p.len()] == b'-')
-    };
+    let word = |p: &str| is_model_word(m, p);
     Some(
         if m.starts_with("gpt-")
             || word("o1")

@@ -100,6 +100,14 @@ fn lossy(b: &[u8]) -> Cow<'_, str> {
 }
 
 impl<'a> Batch<'a> {
+    /// The items of the signals a stage is configured for.
+    pub fn items_of(&self, traces: bool, logs: bool) -> impl Iterator<Item = &Item<'a>> {
+        self.items.iter().filter(move |i| match i.kind {
+            ItemKind::Span => traces,
+            ItemKind::Log => logs,
+        })
+    }
+
     /// Decodes a request buffer (format in [`crate::wire`]).
     pub fn decode(buf: &'a [u8]) -> Result<Self, DecodeError> {
         let mut r = Reader::new(buf);

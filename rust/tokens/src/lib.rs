@@ -181,14 +181,8 @@ impl Stage for TokenCounter {
         if !self.cfg.enabled {
             return;
         }
-        for item in &batch.items {
-            let wanted = match item.kind {
-                ItemKind::Span => self.cfg.traces,
-                ItemKind::Log => self.cfg.logs,
-            };
-            if wanted {
-                self.count_item(item, edits);
-            }
+        for item in batch.items_of(self.cfg.traces, self.cfg.logs) {
+            self.count_item(item, edits);
         }
     }
 }
