@@ -4,4 +4,5 @@
 //! integers of attodollars until they are written.
 
 pub mod catalog;
+pub mod matching;
 pub mod pricing;
