@@ -6,3 +6,6 @@
 pub mod catalog;
 pub mod matching;
 pub mod pricing;
+pub mod stage;
+
+pub use stage::{CostCalculator, CostConfig};
