@@ -8,7 +8,7 @@
 //!   never an abort, and never unwinds into Go.
 //! * Pointers are checked for null; outputs are written only on success (error buffers only
 //!   on failure).
-//! * Processor kinds: `llm_enrichment`, `token_counting`.
+//! * Processor kinds: `llm_enrichment`, `token_counting`, `cost_calculation`.
 //! * A processor is an opaque, immutable handle made from its kind and JSON config; it is
 //!   `Send + Sync` and may be used from many threads at once. Free it with
 //!   [`llmo_processor_free`].
@@ -157,6 +157,9 @@ fn make_stage(kind: &[u8], config: &[u8]) -> Result<Box<dyn Stage>, (LlmoResult,
         )),
         b"token_counting" => Ok(Box::new(
             llmo_tokens::TokenCounter::from_json(config).map_err(|e| invalid(&e))?,
+        )),
+        b"cost_calculation" => Ok(Box::new(
+            llmo_cost::CostCalculator::from_json(config).map_err(|e| invalid(&e))?,
         )),
         b"fault_injection" => Ok(Box::new(FaultInjection)),
         other => Err((

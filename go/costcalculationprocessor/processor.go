@@ -1,0 +1,72 @@
+package costcalculationprocessor // import "github.com/llm-observatory/collector/go/costcalculationprocessor"
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/collector/processor"
+	"go.uber.org/zap"
+
+	"github.com/llm-observatory/collector/go/costcalculationprocessor/internal/metadata"
+	"github.com/llm-observatory/collector/go/internal/pipeline"
+)
+
+// unknownPrefix marks the Rust counters that name a model without a price.
+const unknownPrefix = "unknown_model:"
+
+type telemetry struct {
+	tb      *metadata.TelemetryBuilder
+	logger  *zap.Logger
+	limiter *pipeline.RateLimiter
+}
+
+func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uint64, took time.Duration, failed bool) {
+	t.tb.ProcessorCostCalculationItems.Add(ctx, int64(items))
+	if took > 0 {
+		t.tb.ProcessorCostCalculationBridgeDuration.Record(ctx, took.Seconds())
+	}
+	if failed {
+		t.tb.ProcessorCostCalculationFailedBatches.Add(ctx, 1)
+		return
+	}
+	t.tb.ProcessorCostCalculationPriced.Add(ctx, int64(counters["priced"]))
+	var unknown []string
+	for name, n := range counters {
+		if model, ok := strings.CutPrefix(name, unknownPrefix); ok {
+			t.tb.ProcessorCostCalculationUnknownModels.Add(ctx, int64(n))
+			unknown = append(unknown, model)
+		}
+	}
+	if len(unknown) > 0 {
+		if suppressed, ok := t.limiter.Allow(); ok {
+			t.logger.Warn("no price for these models: no cost written (add them with a price override)",
+				zap.Strings("models", unknown), zap.Uint64("suppressed_since_last", suppressed))
+		}
+	}
+}
+
+type costProcessor struct {
+	*pipeline.Processor
+	tb *metadata.TelemetryBuilder
+}
+
+func newCostProcessor(set processor.Settings, cfg *Config) (*costProcessor, error) {
+	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	if err != nil {
+		return nil, err
+	}
+	tel := telemetry{tb: tb, logger: set.Logger, limiter: pipeline.NewRateLimiter(time.Minute)}
+	p, err := pipeline.New(set, metadataKind, cfg.Enabled, cfg.Traces, cfg.Logs, cfg.wire(), tel)
+	if err != nil {
+		tb.Shutdown()
+		return nil, err
+	}
+	return &costProcessor{Processor: p, tb: tb}, nil
+}
+
+func (p *costProcessor) shutdown(ctx context.Context) error {
+	err := p.Processor.Shutdown(ctx)
+	p.tb.Shutdown()
+	return err
+}
