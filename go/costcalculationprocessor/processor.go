@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/processor"
 	"go.uber.org/zap"
 
@@ -46,27 +47,11 @@ func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uin
 	}
 }
 
-type costProcessor struct {
-	*pipeline.Processor
-	tb *metadata.TelemetryBuilder
-}
-
-func newCostProcessor(set processor.Settings, cfg *Config) (*costProcessor, error) {
+func newProcessor(set processor.Settings, c component.Config) (*pipeline.Processor, error) {
+	cfg := c.(*Config)
 	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
 	if err != nil {
 		return nil, err
 	}
-	tel := telemetry{tb: tb, logger: set.Logger, limiter: pipeline.NewRateLimiter(time.Minute)}
-	p, err := pipeline.New(set, metadataKind, cfg.Enabled, cfg.Traces, cfg.Logs, cfg.wire(), tel)
-	if err != nil {
-		tb.Shutdown()
-		return nil, err
-	}
-	return &costProcessor{Processor: p, tb: tb}, nil
-}
-
-func (p *costProcessor) shutdown(ctx context.Context) error {
-	err := p.Processor.Shutdown(ctx)
-	p.tb.Shutdown()
-	return err
+	return pipeline.New(set, metadataKind, cfg.Enabled, cfg.Traces, cfg.Logs, cfg.wire(), telemetry{tb: tb, logger: set.Logger, limiter: pipeline.NewRateLimiter(time.Minute)}, tb.Shutdown)
 }

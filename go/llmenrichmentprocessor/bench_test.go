@@ -78,11 +78,11 @@ func w1Batch() ptrace.Traces {
 
 // BenchmarkW1Batch: one 512-span W1 batch through the processor (encode, one cgo call, apply).
 func BenchmarkW1Batch(b *testing.B) {
-	p, err := newEnrichProcessor(processortest.NewNopSettings(metadata.Type), createDefaultConfig().(*Config))
+	p, err := newProcessor(processortest.NewNopSettings(metadata.Type), createDefaultConfig())
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer func() { _ = p.shutdown(context.Background()) }()
+	defer func() { _ = p.Shutdown(context.Background()) }()
 	src := w1Batch()
 	batches := make([]ptrace.Traces, b.N)
 	for i := range batches {

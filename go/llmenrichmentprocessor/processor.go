@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/processor"
 
 	"github.com/llm-observatory/collector/go/internal/pipeline"
@@ -25,26 +26,11 @@ func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uin
 	t.tb.ProcessorLlmEnrichmentInvalidValues.Add(ctx, int64(counters["invalid_values"]))
 }
 
-type enrichProcessor struct {
-	*pipeline.Processor
-	tb *metadata.TelemetryBuilder
-}
-
-func newEnrichProcessor(set processor.Settings, cfg *Config) (*enrichProcessor, error) {
+func newProcessor(set processor.Settings, c component.Config) (*pipeline.Processor, error) {
+	cfg := c.(*Config)
 	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
 	if err != nil {
 		return nil, err
 	}
-	p, err := pipeline.New(set, metadataKind, cfg.Enabled, cfg.Traces, cfg.Logs, cfg.wire(), telemetry{tb})
-	if err != nil {
-		tb.Shutdown()
-		return nil, err
-	}
-	return &enrichProcessor{Processor: p, tb: tb}, nil
-}
-
-func (p *enrichProcessor) shutdown(ctx context.Context) error {
-	err := p.Processor.Shutdown(ctx)
-	p.tb.Shutdown()
-	return err
+	return pipeline.New(set, metadataKind, cfg.Enabled, cfg.Traces, cfg.Logs, cfg.wire(), telemetry{tb}, tb.Shutdown)
 }

@@ -88,11 +88,8 @@ func TestRustPanicFailsOpen(t *testing.T) {
 	tel := componenttest.NewTelemetry()
 	tb, err := metadata.NewTelemetryBuilder(tel.NewTelemetrySettings())
 	require.NoError(t, err)
-	p := &enrichProcessor{
-		Processor: &pipeline.Processor{Stage: stage, Traces: true, Logs: true, Telemetry: telemetry{tb}},
-		tb:        tb,
-	}
-	defer func() { require.NoError(t, p.shutdown(context.Background())) }()
+	p := &pipeline.Processor{Stage: stage, Traces: true, Logs: true, Telemetry: telemetry{tb}, OnShutdown: tb.Shutdown}
+	defer func() { require.NoError(t, p.Shutdown(context.Background())) }()
 
 	in, err := golden.ReadTraces(filepath.Join("testdata", "traces", "input.yaml"))
 	require.NoError(t, err)
@@ -150,9 +147,9 @@ func TestConcurrentBatches(t *testing.T) {
 	require.NoError(t, err)
 	want, err := golden.ReadTraces(filepath.Join("testdata", "traces", "expected.yaml"))
 	require.NoError(t, err)
-	p, err := newEnrichProcessor(processortest.NewNopSettings(metadata.Type), createDefaultConfig().(*Config))
+	p, err := newProcessor(processortest.NewNopSettings(metadata.Type), createDefaultConfig())
 	require.NoError(t, err)
-	defer func() { require.NoError(t, p.shutdown(context.Background())) }()
+	defer func() { require.NoError(t, p.Shutdown(context.Background())) }()
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
 		wg.Add(1)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -38,26 +39,11 @@ func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uin
 	}
 }
 
-type tokenProcessor struct {
-	*pipeline.Processor
-	tb *metadata.TelemetryBuilder
-}
-
-func newTokenProcessor(set processor.Settings, cfg *Config) (*tokenProcessor, error) {
+func newProcessor(set processor.Settings, c component.Config) (*pipeline.Processor, error) {
+	cfg := c.(*Config)
 	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
 	if err != nil {
 		return nil, err
 	}
-	p, err := pipeline.New(set, metadataKind, cfg.Enabled, cfg.Traces, cfg.Logs, cfg.wire(), telemetry{tb})
-	if err != nil {
-		tb.Shutdown()
-		return nil, err
-	}
-	return &tokenProcessor{Processor: p, tb: tb}, nil
-}
-
-func (p *tokenProcessor) shutdown(ctx context.Context) error {
-	err := p.Processor.Shutdown(ctx)
-	p.tb.Shutdown()
-	return err
+	return pipeline.New(set, metadataKind, cfg.Enabled, cfg.Traces, cfg.Logs, cfg.wire(), telemetry{tb}, tb.Shutdown)
 }

@@ -29,6 +29,8 @@ type Processor struct {
 	Traces    bool
 	Logs      bool
 	Telemetry Telemetry
+	// OnShutdown releases what the component made besides the stage (its telemetry).
+	OnShutdown func()
 }
 
 func (p *Processor) record(ctx context.Context, signal string, res Result, err error) {
@@ -64,26 +66,33 @@ func (p *Processor) ProcessLogs(ctx context.Context, ld plog.Logs) (plog.Logs, e
 	return ld, nil
 }
 
-// Shutdown frees the Rust handle.
+// Shutdown frees the Rust handle and runs OnShutdown.
 func (p *Processor) Shutdown(context.Context) error {
 	if p.Stage != nil {
 		p.Stage.Close()
+	}
+	if p.OnShutdown != nil {
+		p.OnShutdown()
 	}
 	return nil
 }
 
 // New builds the shared processor body: the Rust stage of the given kind from the component's
-// config in its JSON form (wire), unless the component is disabled.
-func New(set processor.Settings, kind string, enabled, traces, logs bool, wire any, tel Telemetry) (*Processor, error) {
-	p := &Processor{Traces: traces, Logs: logs, Telemetry: tel}
+// config in its JSON form (wire), unless the component is disabled. onShutdown runs at
+// Shutdown, or at once if New fails.
+func New(set processor.Settings, kind string, enabled, traces, logs bool, wire any, tel Telemetry, onShutdown func()) (*Processor, error) {
+	p := &Processor{Traces: traces, Logs: logs, Telemetry: tel, OnShutdown: onShutdown}
 	if !enabled {
 		return p, nil
 	}
 	b, err := json.Marshal(wire)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		p.Stage, err = NewStage(kind, b, set.Logger)
 	}
-	if p.Stage, err = NewStage(kind, b, set.Logger); err != nil {
+	if err != nil {
+		if onShutdown != nil {
+			onShutdown()
+		}
 		return nil, err
 	}
 	return p, nil

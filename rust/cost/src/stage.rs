@@ -125,6 +125,12 @@ impl Stage for CostCalculator {
     }
 }
 
+/// No price: mark the item and count the model (the Go side names it in a warning).
+fn unknown_model(edits: &mut Edits, idx: u32, model: &str) {
+    edits.set_str(idx, keys::STATUS, "unknown_model");
+    edits.count(format!("unknown_model:{model}"), 1);
+}
+
 impl CostCalculator {
     fn price_item(&self, item: &Item<'_>, edits: &mut Edits) {
         if matches!(item.attr(a::LLMO_AGGREGATE), Some(Value::Bool(true))) {
@@ -156,9 +162,7 @@ impl CostCalculator {
                 .and_then(|c| crate::matching::find(self.catalog, c, provider))
         });
         let Some(entry) = entry else {
-            edits.set_str(idx, keys::STATUS, "unknown_model");
-            edits.count(format!("unknown_model:{model}"), 1);
-            return;
+            return unknown_model(edits, idx, model);
         };
         let usage = Usage {
             input,
@@ -179,9 +183,7 @@ impl CostCalculator {
         .unwrap_or(Tier::Standard);
         let embeddings = text(item, a::GEN_AI_OPERATION_NAME) == Some("embeddings");
         let Some(cost) = price(entry, usage, tier, embeddings) else {
-            edits.set_str(idx, keys::STATUS, "unknown_model");
-            edits.count(format!("unknown_model:{model}"), 1);
-            return;
+            return unknown_model(edits, idx, model);
         };
         let (amount, source) = match reported {
             Some(r) if self.cfg.prefer_reported_cost => (r, "instrumentation"),
