@@ -17,6 +17,12 @@ const (
 	opSetBody    = 3
 
 	itemItself = math.MaxUint32
+
+	// tagTree marks a decoded nested value; it never appears on the wire.
+	tagTree = 0xff
+
+	// maxEditDepth bounds nested edit values like the request's depth limit.
+	maxEditDepth = 32
 )
 
 type newValue struct {
@@ -26,6 +32,8 @@ type newValue struct {
 	f   float64
 	b   bool
 	arr []string
+	// tree holds a nested value (map, mixed array, bytes, empty) decoded whole.
+	tree *pcommon.Value
 }
 
 type edit struct {
@@ -138,6 +146,7 @@ func intern(b []byte) string {
 }
 
 func (r *reader) value() newValue {
+	at := r.pos
 	v := newValue{tag: r.u8()}
 	switch v.tag {
 	case tagStr:
@@ -149,20 +158,104 @@ func (r *reader) value() newValue {
 	case tagBool:
 		v.b = r.u8() != 0
 	case tagArray:
-		n := int(r.u32())
-		for i := 0; i < n && r.err == nil; i++ {
-			if r.u8() != tagStr {
-				r.err = fmt.Errorf("pipeline: only string arrays are written, at byte %d", r.pos)
-				break
+		if r.stringArray() {
+			n := int(r.u32())
+			for i := 0; i < n && r.err == nil; i++ {
+				r.u8()
+				v.arr = append(v.arr, r.str())
 			}
-			v.arr = append(v.arr, r.str())
+			break
 		}
+		v = r.wholeTree(at)
+	case tagEmpty, tagBytes, tagMap:
+		v = r.wholeTree(at)
 	default:
 		if r.err == nil {
 			r.err = fmt.Errorf("pipeline: unknown value tag %d at byte %d", v.tag, r.pos-1)
 		}
 	}
 	return v
+}
+
+// wholeTree decodes the value starting at byte at as one nested pcommon value.
+func (r *reader) wholeTree(at int) newValue {
+	r.pos = at
+	t := pcommon.NewValueEmpty()
+	r.tree(t, 0)
+	return newValue{tag: tagTree, tree: &t}
+}
+
+// stringArray reports, without consuming anything, whether the array at the cursor (after
+// its tag) holds only strings: the common case keeps its allocation-light path.
+func (r *reader) stringArray() bool {
+	save := r.pos
+	defer func() { r.pos = save }()
+	n := int(r.u32())
+	for i := 0; i < n && r.err == nil; i++ {
+		if r.u8() != tagStr {
+			return false
+		}
+		k := int(r.u32())
+		if !r.need(k) {
+			return false
+		}
+		r.pos += k
+	}
+	return r.err == nil
+}
+
+// tree decodes a value of any shape into dst.
+func (r *reader) tree(dst pcommon.Value, depth int) {
+	if depth > maxEditDepth {
+		r.err = fmt.Errorf("pipeline: edit value nested deeper than %d at byte %d", maxEditDepth, r.pos)
+		return
+	}
+	switch tg := r.u8(); tg {
+	case tagEmpty:
+	case tagStr:
+		n := int(r.u32())
+		if r.need(n) {
+			dst.SetStr(string(r.b[r.pos : r.pos+n]))
+			r.pos += n
+		}
+	case tagBool:
+		dst.SetBool(r.u8() != 0)
+	case tagInt:
+		dst.SetInt(int64(r.u64()))
+	case tagDouble:
+		dst.SetDouble(math.Float64frombits(r.u64()))
+	case tagBytes:
+		n := int(r.u32())
+		if r.need(n) {
+			dst.SetEmptyBytes().FromRaw(r.b[r.pos : r.pos+n])
+			r.pos += n
+		}
+	case tagArray:
+		n := int(r.u32())
+		if !r.need(n) { // every element takes at least one byte
+			return
+		}
+		s := dst.SetEmptySlice()
+		s.EnsureCapacity(n)
+		for i := 0; i < n && r.err == nil; i++ {
+			r.tree(s.AppendEmpty(), depth+1)
+		}
+	case tagMap:
+		n := int(r.u32())
+		if !r.need(n) {
+			return
+		}
+		m := dst.SetEmptyMap()
+		m.EnsureCapacity(n)
+		for i := 0; i < n && r.err == nil; i++ {
+			k := r.str()
+			r.tree(m.PutEmpty(k), depth+1)
+		}
+	default:
+		if r.err == nil {
+			r.err = fmt.Errorf("pipeline: unknown value tag %d at byte %d", tg, r.pos-1)
+		}
+	}
 }
 
 func decodeResponse(b []byte, targets []target) (*response, error) {
@@ -184,11 +277,11 @@ func decodeResponse(b []byte, targets []target) (*response, error) {
 			return nil, fmt.Errorf("pipeline: edit for item %d of %d", e.item, len(targets))
 		}
 		t := targets[e.item]
-		if e.event != itemItself && (t.isLog || int(e.event) >= t.events.Len()) {
+		if e.event != itemItself && (t.isLog || t.isResource || int(e.event) >= t.events.Len()) {
 			return nil, fmt.Errorf("pipeline: edit for event %d of item %d which has none such", e.event, e.item)
 		}
 		if e.op == opSetBody && !t.isLog {
-			return nil, fmt.Errorf("pipeline: body edit for span item %d", e.item)
+			return nil, fmt.Errorf("pipeline: body edit for item %d, which is not a log record", e.item)
 		}
 		resp.edits = append(resp.edits, e)
 	}
@@ -223,6 +316,8 @@ func (v newValue) copyTo(dst pcommon.Value) {
 		for _, x := range v.arr {
 			s.AppendEmpty().SetStr(x)
 		}
+	case tagTree:
+		v.tree.CopyTo(dst)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
@@ -97,4 +98,68 @@ func TestInterestSelection(t *testing.T) {
 	assert.Equal(t, 4, total)
 	require.Len(t, targets, 2, "a context key or skipped keys alone do not select a span")
 	assert.Equal(t, uint32(2), binary.LittleEndian.Uint32(e.finish()))
+}
+
+func u32b(b []byte, v uint32) []byte { return binary.LittleEndian.AppendUint32(b, v) }
+
+// A nested value (a redacted map body, a mixed array) is decoded whole and replaces the old one.
+func TestNestedValuesReplaceBodiesAndResources(t *testing.T) {
+	ld := plog.NewLogs()
+	rl := ld.ResourceLogs().AppendEmpty()
+	rl.Resource().Attributes().PutStr("user.email", "a@b.example")
+	rec := rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+	rec.Body().SetEmptyMap().PutStr("content", "secret")
+	in := &Interest{Resources: true, AllItems: true, AllAttributes: true, LogBodies: true}
+	in.index()
+	e := &encoder{}
+	e.reset()
+	targets, total := e.encodeLogs(in, ld, nil)
+	require.Equal(t, 1, total)
+	require.Len(t, targets, 2, "the resource, then its record")
+	assert.True(t, targets[0].isResource)
+
+	// body := {"content": "<EMAIL>", "n": [1, "x", null], "raw": bytes(2)}
+	body := []byte{tagMap}
+	body = u32b(body, 3)
+	body = u32b(body, 7)
+	body = append(body, "content"...)
+	body = append(body, strVal("<EMAIL>")...)
+	body = u32b(body, 1)
+	body = append(body, 'n', tagArray)
+	body = u32b(body, 3)
+	body = append(body, tagInt)
+	body = binary.LittleEndian.AppendUint64(body, 1)
+	body = append(body, strVal("x")...)
+	body = append(body, tagEmpty)
+	body = u32b(body, 3)
+	body = append(body, "raw"...)
+	body = append(body, tagBytes)
+	body = u32b(body, 2)
+	body = append(body, 7, 9)
+	resp, err := decodeResponse(editBytes(1, itemItself, opSetBody, "", body), targets)
+	require.NoError(t, err)
+	resp.apply(targets)
+	assert.Equal(t, map[string]any{"content": "<EMAIL>", "n": []any{int64(1), "x", nil}, "raw": []byte{7, 9}}, rec.Body().Map().AsRaw())
+
+	resp, err = decodeResponse(editBytes(0, itemItself, opSetAttr, "user.email", strVal("<EMAIL>")), targets)
+	require.NoError(t, err)
+	resp.apply(targets)
+	v, _ := rl.Resource().Attributes().Get("user.email")
+	assert.Equal(t, "<EMAIL>", v.Str())
+
+	for name, b := range map[string][]byte{
+		"event edit on a resource": editBytes(0, 0, opSetAttr, "k", strVal("v")),
+		"body edit on a resource":  editBytes(0, itemItself, opSetBody, "", strVal("v")),
+		"truncated nested value":   editBytes(1, itemItself, opSetBody, "", body[:len(body)-1]),
+	} {
+		_, err := decodeResponse(b, targets)
+		assert.Error(t, err, name)
+	}
+	deep := []byte{}
+	for i := 0; i < 40; i++ {
+		deep = u32b(append(deep, tagArray), 1)
+	}
+	deep = append(deep, tagEmpty)
+	_, err = decodeResponse(editBytes(1, itemItself, opSetBody, "", deep), targets)
+	assert.ErrorContains(t, err, "nested deeper")
 }

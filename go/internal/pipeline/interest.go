@@ -32,6 +32,8 @@ type Interest struct {
 	LogBodies     bool
 	AllAttributes bool
 	AllItems      bool
+	// Resources sends each resource, with all its attributes, as an item of its own.
+	Resources bool
 }
 
 var errShortInterest = errors.New("pipeline: truncated interest set")
@@ -46,6 +48,7 @@ func decodeInterest(b []byte) (*Interest, error) {
 		LogBodies:     flags&2 != 0,
 		AllAttributes: flags&4 != 0,
 		AllItems:      flags&8 != 0,
+		Resources:     flags&16 != 0,
 		keys:          map[string]struct{}{},
 		contextKeys:   map[string]struct{}{},
 		skipKeys:      map[string]struct{}{},

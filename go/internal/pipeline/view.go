@@ -21,8 +21,10 @@ const (
 	tagMap         = 7
 	tagUnscannable = 8
 
-	kindSpan = 0
-	kindLog  = 1
+	kindSpan         = 0
+	kindLog          = 1
+	kindSpanResource = 2
+	kindLogResource  = 3
 
 	// maxDepth is below the Rust decoder's limit (32): deeper values are sent as unscannable.
 	maxDepth = 16
@@ -40,6 +42,8 @@ func (e *encoder) reset() {
 }
 
 func (e *encoder) u32(v uint32) { e.buf = binary.LittleEndian.AppendUint32(e.buf, v) }
+
+func (e *encoder) u64(v uint64) { e.buf = binary.LittleEndian.AppendUint64(e.buf, v) }
 
 func (e *encoder) str(s string) {
 	e.u32(uint32(len(s)))
@@ -143,6 +147,7 @@ func (in *Interest) logSelected(l plog.LogRecord) bool {
 func (e *encoder) span(in *Interest, idx uint32, s ptrace.Span) {
 	e.buf = append(e.buf, kindSpan)
 	e.u32(idx)
+	e.u64(uint64(s.StartTimestamp()))
 	e.str(s.Name())
 	satisfied := in.satisfied(s.Attributes())
 	e.attrs(in, s.Attributes(), satisfied)
@@ -169,6 +174,11 @@ func (e *encoder) span(in *Interest, idx uint32, s ptrace.Span) {
 func (e *encoder) log(in *Interest, idx uint32, l plog.LogRecord) {
 	e.buf = append(e.buf, kindLog)
 	e.u32(idx)
+	ts := l.Timestamp()
+	if ts == 0 {
+		ts = l.ObservedTimestamp()
+	}
+	e.u64(uint64(ts))
 	e.str(l.EventName())
 	satisfied := in.satisfied(l.Attributes())
 	e.attrs(in, l.Attributes(), satisfied)
@@ -178,6 +188,27 @@ func (e *encoder) log(in *Interest, idx uint32, l plog.LogRecord) {
 	} else {
 		e.buf = append(e.buf, tagEmpty)
 	}
+	e.count++
+}
+
+// resource sends every attribute of a resource (for stages that asked for resources).
+func (e *encoder) resource(kind byte, idx uint32, attrs pcommon.Map) {
+	e.buf = append(e.buf, kind)
+	e.u32(idx)
+	e.u64(0)
+	e.str("")
+	at := len(e.buf)
+	e.u32(0)
+	n := uint32(0)
+	attrs.Range(func(k string, v pcommon.Value) bool {
+		e.str(k)
+		e.value(v, 0)
+		n++
+		return true
+	})
+	e.patch(at, n)
+	e.u32(0)
+	e.buf = append(e.buf, tagEmpty)
 	e.count++
 }
 
@@ -192,6 +223,8 @@ type target struct {
 	events ptrace.SpanEventSlice // zero for log records
 	log    plog.LogRecord        // zero for spans
 	isLog  bool
+	// isResource: a resource's attributes (no events, no body).
+	isResource bool
 }
 
 // encodeTraces appends the selected spans and returns the targets in request order, and how
@@ -200,6 +233,11 @@ func (e *encoder) encodeTraces(in *Interest, td ptrace.Traces, targets []target)
 	total := 0
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
+		if in.Resources {
+			attrs := rss.At(i).Resource().Attributes()
+			e.resource(kindSpanResource, uint32(len(targets)), attrs)
+			targets = append(targets, target{attrs: attrs, isResource: true})
+		}
 		sss := rss.At(i).ScopeSpans()
 		for j := 0; j < sss.Len(); j++ {
 			spans := sss.At(j).Spans()
@@ -221,6 +259,11 @@ func (e *encoder) encodeLogs(in *Interest, ld plog.Logs, targets []target) ([]ta
 	total := 0
 	rls := ld.ResourceLogs()
 	for i := 0; i < rls.Len(); i++ {
+		if in.Resources {
+			attrs := rls.At(i).Resource().Attributes()
+			e.resource(kindLogResource, uint32(len(targets)), attrs)
+			targets = append(targets, target{attrs: attrs, isResource: true})
+		}
 		sls := rls.At(i).ScopeLogs()
 		for j := 0; j < sls.Len(); j++ {
 			recs := sls.At(j).LogRecords()

@@ -7,7 +7,9 @@
 //!            op: 1 set attribute (value follows) | 2 delete attribute | 3 set body (key empty)
 //! u32 counter_count · (str name · u64 value)*
 //! ```
-//! Set values use the request's value tags (str, bool, int, double, array of those).
+//! Set values use the request's value tags: str, bool, int, double, arrays, and (for whole
+//! nested values such as a redacted log body) empty, bytes and maps at any depth up to
+//! [`crate::wire::MAX_DEPTH`].
 
 use std::borrow::Cow;
 
@@ -37,6 +39,90 @@ pub enum NewValue<'v> {
     Bool(bool),
     /// An array of strings.
     StrArray(&'v [&'v str]),
+    /// A whole nested value (maps, arrays, bytes...).
+    Tree(&'v Tree),
+}
+
+/// An owned value of any shape, for edits that replace a whole map or array.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tree {
+    /// No value.
+    Empty,
+    /// A string.
+    Str(String),
+    /// A bool.
+    Bool(bool),
+    /// An int.
+    Int(i64),
+    /// A double.
+    Double(f64),
+    /// Raw bytes.
+    Bytes(Vec<u8>),
+    /// An array.
+    Array(Vec<Tree>),
+    /// A map, in order.
+    Map(Vec<(String, Tree)>),
+}
+
+impl Tree {
+    /// An owned copy of a request value; an unscannable value becomes empty.
+    pub fn from_value(v: &crate::view::Value<'_>) -> Tree {
+        use crate::view::Value as V;
+        match v {
+            V::Empty | V::Unscannable => Tree::Empty,
+            V::Str(s) => Tree::Str((*s).to_owned()),
+            V::InvalidStr(b) => Tree::Str(String::from_utf8_lossy(b).into_owned()),
+            V::Bool(b) => Tree::Bool(*b),
+            V::Int(i) => Tree::Int(*i),
+            V::Double(d) => Tree::Double(*d),
+            V::Bytes(b) => Tree::Bytes(b.to_vec()),
+            V::Array(a) => Tree::Array(a.iter().map(Tree::from_value).collect()),
+            V::Map(m) => Tree::Map(
+                m.iter()
+                    .map(|(k, v)| (k.to_string(), Tree::from_value(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+fn put_tree(buf: &mut Vec<u8>, t: &Tree) {
+    match t {
+        Tree::Empty => buf.push(tag::EMPTY),
+        Tree::Str(s) => {
+            buf.push(tag::STR);
+            put_str(buf, s);
+        }
+        Tree::Bool(b) => buf.extend_from_slice(&[tag::BOOL, *b as u8]),
+        Tree::Int(i) => {
+            buf.push(tag::INT);
+            buf.extend_from_slice(&i.to_le_bytes());
+        }
+        Tree::Double(d) => {
+            buf.push(tag::DOUBLE);
+            buf.extend_from_slice(&d.to_le_bytes());
+        }
+        Tree::Bytes(b) => {
+            buf.push(tag::BYTES);
+            buf.extend_from_slice(&(b.len() as u32).to_le_bytes());
+            buf.extend_from_slice(b);
+        }
+        Tree::Array(a) => {
+            buf.push(tag::ARRAY);
+            buf.extend_from_slice(&(a.len() as u32).to_le_bytes());
+            for x in a {
+                put_tree(buf, x);
+            }
+        }
+        Tree::Map(m) => {
+            buf.push(tag::MAP);
+            buf.extend_from_slice(&(m.len() as u32).to_le_bytes());
+            for (k, v) in m {
+                put_str(buf, k);
+                put_tree(buf, v);
+            }
+        }
+    }
 }
 
 /// The edits and counters of one batch, encoded as they are recorded.
@@ -107,6 +193,7 @@ impl Edits {
                     put_str(&mut self.buf, s);
                 }
             }
+            NewValue::Tree(t) => put_tree(&mut self.buf, t),
         }
     }
 
@@ -241,6 +328,17 @@ fn read_value_json(
             }
             J::Array(a)
         }
+        tag::EMPTY => J::Null,
+        tag::BYTES => J::String(format!("bytes:{}", r.bytes()?.len())),
+        tag::MAP => {
+            let n = r.count(5)?;
+            let mut m = serde_json::Map::with_capacity(n);
+            for _ in 0..n {
+                let k = String::from_utf8_lossy(r.bytes()?).into_owned();
+                m.insert(k, read_value_json(r)?);
+            }
+            J::Object(m)
+        }
         value => {
             return Err(crate::wire::DecodeError::Unknown {
                 what: "edit value tag",
@@ -249,4 +347,52 @@ fn read_value_json(
             })
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_values_round_trip() {
+        let body = Tree::Map(vec![
+            ("role".into(), Tree::Str("user".into())),
+            (
+                "parts".into(),
+                Tree::Array(vec![Tree::Int(1), Tree::Empty, Tree::Bool(true)]),
+            ),
+            ("raw".into(), Tree::Bytes(vec![1, 2, 3])),
+        ]);
+        let mut e = Edits::new();
+        e.set_body(3, NewValue::Tree(&body));
+        e.set(1, 0, "tags", NewValue::StrArray(&["a", "b"]));
+        e.delete(2, ITEM_ITSELF, "k");
+        e.count("redacted:email", 2);
+        let (edits, counters) = decode_response(&e.finish()).unwrap();
+        assert_eq!(edits.len(), 3);
+        assert_eq!(edits[0].op, op::SET_BODY);
+        assert_eq!(
+            edits[0].value,
+            Some(serde_json::json!({"role": "user", "parts": [1, null, true], "raw": "bytes:3"}))
+        );
+        assert_eq!(edits[1].value, Some(serde_json::json!(["a", "b"])));
+        assert_eq!(edits[2].value, None);
+        assert_eq!(counters, vec![("redacted:email".to_string(), 2)]);
+    }
+
+    #[test]
+    fn tree_copies_a_request_value() {
+        use crate::view::Value;
+        let v = Value::Map(vec![(
+            "a".into(),
+            Value::Array(vec![Value::Str("x"), Value::InvalidStr(&[0xff])]),
+        )]);
+        assert_eq!(
+            Tree::from_value(&v),
+            Tree::Map(vec![(
+                "a".into(),
+                Tree::Array(vec![Tree::Str("x".into()), Tree::Str("\u{fffd}".into())])
+            )])
+        );
+    }
 }

@@ -6,7 +6,8 @@
 /// Encoded for Go as:
 /// ```text
 /// u8 flags   bit0 send span events · bit1 send log bodies · bit2 send all attributes of a
-///            selected item · bit3 select every item
+///            selected item · bit3 select every item · bit4 send each resource as an item
+///            (all its attributes) before its spans or log records
 /// u32 n · str exact keys
 /// u32 n · str key prefixes
 /// u32 n · str event-name prefixes (a span event or log `event_name` that selects the item)
@@ -46,6 +47,8 @@ pub struct Interest {
     pub all_attributes: bool,
     /// Select every item, whatever its keys.
     pub all_items: bool,
+    /// Send every resource (all its attributes) as an item of its own.
+    pub resources: bool,
 }
 
 impl Interest {
@@ -66,7 +69,8 @@ impl Interest {
             (self.events as u8)
                 | (self.log_bodies as u8) << 1
                 | (self.all_attributes as u8) << 2
-                | (self.all_items as u8) << 3,
+                | (self.all_items as u8) << 3
+                | (self.resources as u8) << 4,
         );
         for list in [
             &self.keys,

@@ -12,6 +12,17 @@ pub enum ItemKind {
     Span = 0,
     /// A log record.
     Log = 1,
+    /// The resource of the spans that follow it (sent only when a stage asks for resources).
+    SpanResource = 2,
+    /// The resource of the log records that follow it.
+    LogResource = 3,
+}
+
+impl ItemKind {
+    /// True for the resource kinds.
+    pub fn is_resource(self) -> bool {
+        matches!(self, ItemKind::SpanResource | ItemKind::LogResource)
+    }
 }
 
 /// An attribute or body value, borrowed from the request.
@@ -67,6 +78,9 @@ pub struct Item<'a> {
     pub kind: ItemKind,
     /// The Go-side index; edits refer to it.
     pub index: u32,
+    /// Span start time, or the log record's time (its observed time when unset); 0 if unknown
+    /// and for resources.
+    pub time_unix_nano: u64,
     /// Span name, or the log record's event name.
     pub name: Cow<'a, str>,
     /// The attributes the stage asked for.
@@ -103,16 +117,16 @@ impl<'a> Batch<'a> {
     /// The items of the signals a stage is configured for.
     pub fn items_of(&self, traces: bool, logs: bool) -> impl Iterator<Item = &Item<'a>> {
         self.items.iter().filter(move |i| match i.kind {
-            ItemKind::Span => traces,
-            ItemKind::Log => logs,
+            ItemKind::Span | ItemKind::SpanResource => traces,
+            ItemKind::Log | ItemKind::LogResource => logs,
         })
     }
 
     /// Decodes a request buffer (format in [`crate::wire`]).
     pub fn decode(buf: &'a [u8]) -> Result<Self, DecodeError> {
         let mut r = Reader::new(buf);
-        // an item takes at least 1+4+4+4+4+1 bytes
-        let n = r.count(18)?;
+        // an item takes at least 1+4+8+4+4+4+1 bytes
+        let n = r.count(26)?;
         let mut items = Vec::with_capacity(n);
         for _ in 0..n {
             items.push(decode_item(&mut r)?);
@@ -129,6 +143,8 @@ fn decode_item<'a>(r: &mut Reader<'a>) -> Result<Item<'a>, DecodeError> {
     let kind = match r.u8()? {
         0 => ItemKind::Span,
         1 => ItemKind::Log,
+        2 => ItemKind::SpanResource,
+        3 => ItemKind::LogResource,
         value => {
             return Err(DecodeError::Unknown {
                 what: "item kind",
@@ -138,6 +154,7 @@ fn decode_item<'a>(r: &mut Reader<'a>) -> Result<Item<'a>, DecodeError> {
         }
     };
     let index = r.u32()?;
+    let time_unix_nano = r.u64()?;
     let name = lossy(r.bytes()?);
     let attrs = decode_attrs(r, 0)?;
     let n_events = r.count(12)?;
@@ -152,6 +169,7 @@ fn decode_item<'a>(r: &mut Reader<'a>) -> Result<Item<'a>, DecodeError> {
     Ok(Item {
         kind,
         index,
+        time_unix_nano,
         name,
         attrs,
         events,
@@ -219,7 +237,7 @@ mod tests {
     #[test]
     fn round_trips_every_value_kind() {
         let mut e = Encoder::new();
-        e.begin_item(ItemKind::Log, "gen_ai.user.message", 7);
+        e.begin_item_at(ItemKind::Log, "gen_ai.user.message", 7, 1_700_000_000_123_456_789);
         e.attr_str("s", "x");
         e.attr_int("i", -3);
         e.attr_double("d", 0.5);
@@ -233,6 +251,7 @@ mod tests {
         let it = &b.items[0];
         assert_eq!(it.kind, ItemKind::Log);
         assert_eq!(it.index, 7);
+        assert_eq!(it.time_unix_nano, 1_700_000_000_123_456_789);
         assert_eq!(it.attr("s"), Some(&Value::Str("x")));
         assert_eq!(it.attr("i"), Some(&Value::Int(-3)));
         assert_eq!(it.attr("d"), Some(&Value::Double(0.5)));

@@ -6,7 +6,9 @@
 //! Request (Go -> Rust), one per batch:
 //! ```text
 //! u32 item_count
-//! item  := u8 kind (0 span, 1 log record) · u32 index · str name · attrs · events · value body
+//! item  := u8 kind · u32 index · u64 time · str name · attrs · events · value body
+//!          kind: 0 span, 1 log record, 2 resource of spans, 3 resource of log records;
+//!          time: span start / log time in Unix ns (0: unknown, resources)
 //! attrs := u32 n · (str key · value)*
 //! events:= u32 n · (u32 index · str name · attrs)*   index: position among the span's events
 //! value := u8 tag · payload
@@ -159,10 +161,16 @@ impl Encoder {
         self.buf[at..at + 4].copy_from_slice(&self.attr_count.to_le_bytes());
     }
 
-    /// Starts an item; attributes follow.
+    /// Starts an item with no time; attributes follow.
     pub fn begin_item(&mut self, kind: ItemKind, name: &str, index: u32) {
+        self.begin_item_at(kind, name, index, 0);
+    }
+
+    /// Starts an item with its time (Unix ns); attributes follow.
+    pub fn begin_item_at(&mut self, kind: ItemKind, name: &str, index: u32, time_unix_nano: u64) {
         self.buf.push(kind as u8);
         self.buf.extend_from_slice(&index.to_le_bytes());
+        self.buf.extend_from_slice(&time_unix_nano.to_le_bytes());
         self.put_str(name.as_bytes());
         self.open_attrs();
         self.items += 1;
