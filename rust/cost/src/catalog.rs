@@ -25,10 +25,12 @@ pub struct Entry {
     pub mode: String,
     /// Rate name (e.g. `input_cost_per_token_above_200k_tokens`) -> attodollars per token.
     pub rates: HashMap<String, Atto>,
+    /// The date of this entry's price when it is not the catalog's (a user file or override).
+    pub date: Option<String>,
 }
 
 /// The whole catalog.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Catalog {
     /// The date of the price data.
     pub date: String,
@@ -73,38 +75,66 @@ pub fn parse_atto(s: &str) -> Option<Atto> {
     Some(v)
 }
 
+fn entries_of(
+    models: HashMap<String, HashMap<String, &RawValue>>,
+    date: Option<&str>,
+) -> HashMap<String, Entry> {
+    let mut entries = HashMap::with_capacity(models.len());
+    for (key, fields) in models {
+        if key == "sample_spec" {
+            continue; // LiteLLM's documentation entry
+        }
+        let mut e = Entry {
+            key: key.clone(),
+            provider: String::new(),
+            mode: String::new(),
+            rates: HashMap::new(),
+            date: date.map(str::to_string),
+        };
+        for (name, v) in fields {
+            let text = v.get();
+            match name.as_str() {
+                "litellm_provider" => e.provider = serde_json::from_str(text).unwrap_or_default(),
+                "mode" => e.mode = serde_json::from_str(text).unwrap_or_default(),
+                // only prices: context windows, flags and the like are not rates
+                n if n.contains("cost") => {
+                    if let Some(a) = parse_atto(text) {
+                        e.rates.insert(name, a);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !e.rates.is_empty() {
+            entries.insert(key.to_ascii_lowercase(), e);
+        }
+    }
+    entries
+}
+
 impl Catalog {
     /// Parses a catalog in the generated format.
     pub fn parse(json: &str) -> Result<Self, String> {
         let raw: RawCatalog<'_> = serde_json::from_str(json).map_err(|e| e.to_string())?;
-        let mut entries = HashMap::with_capacity(raw.models.len());
-        for (key, fields) in raw.models {
-            let mut e = Entry {
-                key: key.clone(),
-                provider: String::new(),
-                mode: String::new(),
-                rates: HashMap::new(),
-            };
-            for (name, v) in fields {
-                let text = v.get();
-                match name.as_str() {
-                    "litellm_provider" => {
-                        e.provider = serde_json::from_str(text).unwrap_or_default()
-                    }
-                    "mode" => e.mode = serde_json::from_str(text).unwrap_or_default(),
-                    _ => {
-                        if let Some(a) = parse_atto(text) {
-                            e.rates.insert(name, a);
-                        }
-                    }
-                }
-            }
-            entries.insert(key.to_ascii_lowercase(), e);
-        }
         Ok(Catalog {
             date: raw.catalog_date,
-            entries,
+            entries: entries_of(raw.models, None),
         })
+    }
+
+    /// This catalog with the entries of a file in LiteLLM's
+    /// `model_prices_and_context_window.json` format laid over it (the file wins for the
+    /// models it lists). `date` is the file's price date, written with the costs it gives.
+    pub fn with_litellm_file(&self, json: &str, date: &str) -> Result<Self, String> {
+        let models: HashMap<String, HashMap<String, &RawValue>> =
+            serde_json::from_str(json).map_err(|e| format!("not a LiteLLM price map: {e}"))?;
+        let file = entries_of(models, Some(date));
+        if file.is_empty() {
+            return Err("no priced models in it".into());
+        }
+        let mut c = self.clone();
+        c.entries.extend(file);
+        Ok(c)
     }
 
     /// The embedded catalog, parsed once.
@@ -131,6 +161,31 @@ mod tests {
         assert_eq!(parse_atto("1.25E-7"), Some(125_000_000_000));
         assert_eq!(parse_atto("-1"), None);
         assert_eq!(parse_atto("abc"), None);
+    }
+
+    #[test]
+    fn a_litellm_file_lays_over_the_catalog() {
+        let file = r#"{
+            "sample_spec": {"input_cost_per_token": 0, "mode": "chat"},
+            "gpt-4o": {"input_cost_per_token": 2e-06, "output_cost_per_token": 8e-06,
+                       "litellm_provider": "openai", "mode": "chat", "max_tokens": 16384},
+            "acme/new-model": {"input_cost_per_token": 1e-07, "litellm_provider": "acme"},
+            "no-prices": {"max_tokens": 100}
+        }"#;
+        let c = Catalog::embedded()
+            .with_litellm_file(file, "2026-11-01")
+            .unwrap();
+        assert_eq!(
+            c.entries["gpt-4o"].rates["input_cost_per_token"],
+            2_000_000_000_000
+        );
+        assert!(!c.entries["gpt-4o"].rates.contains_key("max_tokens"));
+        assert_eq!(c.entries["gpt-4o"].date.as_deref(), Some("2026-11-01"));
+        assert!(c.entries.contains_key("acme/new-model"));
+        assert!(!c.entries.contains_key("sample_spec") && !c.entries.contains_key("no-prices"));
+        assert_eq!(c.entries.len(), Catalog::embedded().entries.len() + 1);
+        assert!(Catalog::embedded().with_litellm_file("[1]", "d").is_err());
+        assert!(Catalog::embedded().with_litellm_file("{}", "d").is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod matching;
+pub mod overrides;
 pub mod pricing;
 pub mod stage;
 

@@ -65,7 +65,27 @@ pub fn find<'c>(cat: &'c Catalog, model: &str, provider: Option<&str>) -> Option
             return Some(e);
         }
     }
-    None
+    retired_claude(cat, &raw, provider)
+}
+
+/// A dated first-party Claude id the catalog no longer lists (LiteLLM drops retired models from
+/// Anthropic's own section, e.g. `claude-3-5-sonnet-20241022`): the same dated snapshot as
+/// Bedrock or Vertex list it, whose on-demand prices equal Anthropic's list prices. Only the
+/// exact snapshot: an unknown date finds nothing.
+fn retired_claude<'c>(cat: &'c Catalog, id: &str, provider: Option<&str>) -> Option<&'c Entry> {
+    if !matches!(provider, None | Some("anthropic")) {
+        return None;
+    }
+    let id = id.strip_prefix("anthropic/").unwrap_or(id);
+    let (base, date) = id.rsplit_once('-')?;
+    if !base.starts_with("claude-") || date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    ["-v1:0", "-v2:0"]
+        .iter()
+        .find_map(|v| cat.entries.get(&format!("anthropic.{id}{v}")))
+        .or_else(|| cat.entries.get(&format!("vertex_ai/{base}@{date}")))
 }
 
 #[cfg(test)]
@@ -128,6 +148,24 @@ mod tests {
         assert_eq!(
             key("gemini-2.5-pro", Some("gcp.gemini")).as_deref(),
             Some("gemini/gemini-2.5-pro")
+        );
+    }
+
+    #[test]
+    fn retired_first_party_claude_snapshots_use_the_cloud_listing() {
+        assert_eq!(
+            key("claude-3-5-sonnet-20241022", Some("anthropic")).as_deref(),
+            Some("anthropic.claude-3-5-sonnet-20241022-v2:0")
+        );
+        assert_eq!(
+            key("claude-3-5-haiku-20241022", None).as_deref(),
+            Some("anthropic.claude-3-5-haiku-20241022-v1:0")
+        );
+        assert_eq!(key("claude-3-5-sonnet-20991231", Some("anthropic")), None);
+        assert_eq!(
+            key("claude-3-5-sonnet-20241022", Some("openai")),
+            None,
+            "only for Anthropic's own API"
         );
     }
 

@@ -1,5 +1,8 @@
 //! The `cost_calculation` stage: prices each LLM span / GenAI operation record.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 use serde::Deserialize;
 
 use llmo_schema::attrs as a;
@@ -7,8 +10,9 @@ use llmo_schema::edits::{Edits, NewValue, ITEM_ITSELF};
 use llmo_schema::view::{Batch, Item, Value};
 use llmo_schema::{Interest, Stage};
 
-use crate::catalog::Catalog;
-use crate::pricing::{price, usd, Tier, Usage};
+use crate::catalog::{Catalog, Entry};
+use crate::overrides::{Overrides, PriceOverride};
+use crate::pricing::{price, usd, Cost, Tier, Usage};
 
 /// `llm_observatory.cost.*` breakdown and provenance.
 pub mod keys {
@@ -28,6 +32,8 @@ pub mod keys {
     pub const STATUS: &str = "llm_observatory.cost.status";
     /// A cost the instrumentation reported itself (e.g. OpenLIT's gen_ai.usage.cost), kept aside.
     pub const REPORTED: &str = "llm_observatory.cost.reported";
+    /// The provider whose configured discount was applied.
+    pub const DISCOUNT: &str = "llm_observatory.cost.discount";
 }
 
 /// `cost_calculation` settings.
@@ -42,6 +48,17 @@ pub struct CostConfig {
     pub logs: bool,
     /// Trust a cost the instrumentation reported (`gen_ai.usage.cost`) over the catalog's.
     pub prefer_reported_cost: bool,
+    /// A newer price map in LiteLLM's `model_prices_and_context_window.json` format, laid over
+    /// the embedded catalog (the file wins for the models it lists).
+    pub pricing_file: Option<String>,
+    /// The date the file's prices are from (`YYYY-MM-DD`), written with the costs it gives;
+    /// default: the file's modification date.
+    pub pricing_file_date: Option<String>,
+    /// User prices by model pattern, tried before the catalog (see [`PriceOverride`]).
+    pub prices: Vec<PriceOverride>,
+    /// Semconv provider name -> multiplier applied to every cost of that provider (0.8 = 20%
+    /// off, e.g. a negotiated discount).
+    pub provider_discounts: HashMap<String, serde_json::Number>,
 }
 
 impl Default for CostConfig {
@@ -51,6 +68,10 @@ impl Default for CostConfig {
             traces: true,
             logs: true,
             prefer_reported_cost: false,
+            pricing_file: None,
+            pricing_file_date: None,
+            prices: Vec::new(),
+            provider_discounts: HashMap::new(),
         }
     }
 }
@@ -58,7 +79,8 @@ impl Default for CostConfig {
 /// The stage.
 pub struct CostCalculator {
     cfg: CostConfig,
-    catalog: &'static Catalog,
+    catalog: Cow<'static, Catalog>,
+    overrides: Overrides,
 }
 
 impl CostCalculator {
@@ -69,11 +91,55 @@ impl CostCalculator {
         } else {
             serde_json::from_slice(json).map_err(|e| e.to_string())?
         };
+        let overrides = Overrides::new(&cfg.prices, &cfg.provider_discounts)?;
+        let catalog = match &cfg.pricing_file {
+            None => Cow::Borrowed(Catalog::embedded()),
+            Some(path) => Cow::Owned(load_pricing_file(path, cfg.pricing_file_date.as_deref())?),
+        };
+        if let Some(d) = &cfg.pricing_file_date {
+            if crate::overrides::parse_instant(d).is_none() {
+                return Err(format!(
+                    "pricing_file_date: {d:?} is not a date (2026-11-01)"
+                ));
+            }
+        }
         Ok(Self {
             cfg,
-            catalog: Catalog::embedded(),
+            catalog,
+            overrides,
         })
     }
+}
+
+fn load_pricing_file(path: &str, date: Option<&str>) -> Result<Catalog, String> {
+    let err = |e: &dyn std::fmt::Display| format!("pricing_file: {path}: {e}");
+    let text = std::fs::read_to_string(path).map_err(|e| err(&e))?;
+    let date = match date {
+        Some(d) => d.to_string(),
+        None => std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| civil_date(d.as_secs() as i64))
+            .unwrap_or_else(|| "unknown".into()),
+    };
+    Catalog::embedded()
+        .with_litellm_file(&text, &date)
+        .map_err(|e| err(&e))
+}
+
+/// `YYYY-MM-DD` of a Unix time (UTC).
+fn civil_date(secs: i64) -> String {
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + (m <= 2) as i64;
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 fn int(item: &Item<'_>, k: &str) -> Option<u64> {
@@ -156,12 +222,8 @@ impl CostCalculator {
             return;
         };
         let provider = text(item, a::GEN_AI_PROVIDER_NAME);
-        let entry = crate::matching::find(self.catalog, model, provider).or_else(|| {
-            // the enrichment's canonical id (e.g. an Azure deployment resolved through aliases)
-            text(item, a::LLMO_MODEL_CANONICAL)
-                .and_then(|c| crate::matching::find(self.catalog, c, provider))
-        });
-        let Some(entry) = entry else {
+        let canonical = text(item, a::LLMO_MODEL_CANONICAL);
+        let Some(entry) = self.entry_for(model, canonical, provider, item.time_unix_nano) else {
             return unknown_model(edits, idx, model);
         };
         let usage = Usage {
@@ -185,6 +247,7 @@ impl CostCalculator {
         let Some(cost) = price(entry, usage, tier, embeddings) else {
             return unknown_model(edits, idx, model);
         };
+        let cost = self.discounted(provider, cost);
         let (amount, source) = match reported {
             Some(r) if self.cfg.prefer_reported_cost => (r, "instrumentation"),
             _ => (usd(cost.total()), "llm_observatory"),
@@ -222,8 +285,60 @@ impl CostCalculator {
             NewValue::Double(usd(cost.output)),
         );
         edits.set_str(idx, keys::PRICE_ENTRY, &entry.key);
-        edits.set_str(idx, keys::CATALOG_DATE, &self.catalog.date);
+        edits.set_str(
+            idx,
+            keys::CATALOG_DATE,
+            entry.date.as_deref().unwrap_or(&self.catalog.date),
+        );
+        if self.overrides.discounted(provider) {
+            edits.set_str(idx, keys::DISCOUNT, provider.unwrap_or_default());
+        }
         edits.count("priced", 1);
+    }
+
+    /// The user's price in force at the call's start, else the catalog's entry.
+    fn entry_for(
+        &self,
+        model: &str,
+        canonical: Option<&str>,
+        provider: Option<&str>,
+        time_unix_nano: u64,
+    ) -> Option<&Entry> {
+        if !self.overrides.is_empty() {
+            let raw = model.trim().to_ascii_lowercase();
+            let parsed = llmo_enrich::model::parse_model(&raw).canonical;
+            let canon = canonical.map(str::to_ascii_lowercase);
+            let mut ids = vec![raw.as_str(), parsed.as_str()];
+            ids.extend(canon.as_deref());
+            // an item without a time was made now
+            let t = match time_unix_nano {
+                0 => std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(i64::MAX, |d| d.as_nanos() as i64),
+                t => t.min(i64::MAX as u64) as i64,
+            };
+            if let Some(rule) = self.overrides.find(&ids, provider, t) {
+                return Some(&rule.entry);
+            }
+        }
+        crate::matching::find(&self.catalog, model, provider).or_else(|| {
+            // the enrichment's canonical id (e.g. an Azure deployment resolved through aliases)
+            canonical.and_then(|c| crate::matching::find(&self.catalog, c, provider))
+        })
+    }
+
+    fn discounted(&self, provider: Option<&str>, c: Cost) -> Cost {
+        if !self.overrides.discounted(provider) {
+            return c;
+        }
+        let d = |a| self.overrides.discount(provider, a);
+        Cost {
+            input: d(c.input),
+            cache_read: d(c.cache_read),
+            cache_creation: d(c.cache_creation),
+            output: d(c.output),
+            tier_threshold: c.tier_threshold,
+        }
     }
 }
 
@@ -237,15 +352,23 @@ mod tests {
     fn run(
         attrs: &[(&str, serde_json::Value)],
     ) -> std::collections::HashMap<String, serde_json::Value> {
+        run_with("", 0, attrs)
+    }
+
+    fn run_with(
+        config: &str,
+        time_unix_nano: u64,
+        attrs: &[(&str, serde_json::Value)],
+    ) -> std::collections::HashMap<String, serde_json::Value> {
         let mut enc = Encoder::new();
-        enc.begin_item(ItemKind::Span, "chat", 0);
+        enc.begin_item_at(ItemKind::Span, "chat", 0, time_unix_nano);
         for (k, v) in attrs {
             enc.attr_json(k, v);
         }
         enc.end_item_without_events_or_body();
         let req = enc.finish();
         let mut edits = Edits::new();
-        CostCalculator::from_json(b"")
+        CostCalculator::from_json(config.as_bytes())
             .unwrap()
             .process(&Batch::decode(&req).unwrap(), &mut edits);
         let (edits, _) = decode_response(&edits.finish()).unwrap();
@@ -294,5 +417,113 @@ mod tests {
         ]);
         assert_eq!(o["llm_observatory.cost.reported"], json!(0.0));
         assert_eq!(o["gen_ai.usage.cost.amount"], json!(0.0025));
+    }
+
+    fn at(day: &str) -> u64 {
+        crate::overrides::parse_instant(day).unwrap() as u64
+    }
+
+    #[test]
+    fn user_prices_follow_the_span_start_time() {
+        use serde_json::json;
+        let cfg = r#"{"prices": [
+            {"model": "acme-llm-*", "input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6},
+            {"model": "acme-llm-*", "input_cost_per_token": 5e-7, "output_cost_per_token": 1e-6,
+             "effective_from": "2026-06-01"}
+        ]}"#;
+        let call = [
+            ("gen_ai.request.model", json!("acme-llm-large")),
+            ("gen_ai.usage.input_tokens", json!(1000)),
+            ("gen_ai.usage.output_tokens", json!(100)),
+        ];
+        let before = run_with(cfg, at("2026-05-31"), &call);
+        assert_eq!(before["gen_ai.usage.cost.amount"], json!(0.0012));
+        assert_eq!(
+            before["llm_observatory.cost.price_entry"],
+            json!("override:acme-llm-*")
+        );
+        let after = run_with(cfg, at("2026-06-02"), &call);
+        assert_eq!(after["gen_ai.usage.cost.amount"], json!(0.0006));
+        assert_eq!(
+            after["llm_observatory.cost.catalog_date"],
+            json!("2026-06-01")
+        );
+        // a user price beats the catalog for a model the catalog knows
+        let gpt = run_with(
+            r#"{"prices": [{"model": "gpt-4o", "input_cost_per_token": 1e-6}]}"#,
+            0,
+            &[
+                ("gen_ai.request.model", json!("gpt-4o")),
+                ("gen_ai.usage.input_tokens", json!(1000)),
+                ("gen_ai.usage.output_tokens", json!(0)),
+            ],
+        );
+        assert_eq!(gpt["gen_ai.usage.cost.amount"], json!(0.001));
+    }
+
+    #[test]
+    fn provider_discounts_apply_to_every_part() {
+        use serde_json::json;
+        let o = run_with(
+            r#"{"provider_discounts": {"openai": 0.8}}"#,
+            0,
+            &[
+                ("gen_ai.provider.name", json!("openai")),
+                ("gen_ai.response.model", json!("gpt-4o")),
+                ("gen_ai.usage.input_tokens", json!(1234)),
+                ("gen_ai.usage.output_tokens", json!(56)),
+                ("gen_ai.usage.cache_read.input_tokens", json!(1000)),
+            ],
+        );
+        // 0.002395 * 0.8, exactly
+        assert_eq!(o["gen_ai.usage.cost.amount"], json!(0.001916));
+        assert_eq!(o["llm_observatory.cost.output"], json!(0.000448));
+        assert_eq!(o["llm_observatory.cost.discount"], json!("openai"));
+    }
+
+    #[test]
+    fn a_pricing_file_lays_over_the_catalog() {
+        use serde_json::json;
+        let dir = std::env::temp_dir().join(format!("llmo-cost-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("prices.json");
+        std::fs::write(
+            &path,
+            r#"{"gpt-4o": {"input_cost_per_token": 2e-06, "output_cost_per_token": 8e-06,
+                 "litellm_provider": "openai", "mode": "chat"}}"#,
+        )
+        .unwrap();
+        let cfg = format!(
+            r#"{{"pricing_file": {:?}, "pricing_file_date": "2026-11-01"}}"#,
+            path.to_str().unwrap()
+        );
+        let o = run_with(
+            &cfg,
+            0,
+            &[
+                ("gen_ai.request.model", json!("gpt-4o")),
+                ("gen_ai.usage.input_tokens", json!(1000)),
+                ("gen_ai.usage.output_tokens", json!(100)),
+            ],
+        );
+        assert_eq!(o["gen_ai.usage.cost.amount"], json!(0.0028));
+        assert_eq!(o["llm_observatory.cost.catalog_date"], json!("2026-11-01"));
+        let missing = CostCalculator::from_json(br#"{"pricing_file": "/nonexistent/p.json"}"#)
+            .err()
+            .unwrap();
+        assert!(
+            missing.starts_with("pricing_file: /nonexistent/p.json:"),
+            "{missing}"
+        );
+        std::fs::write(&path, "not json").unwrap();
+        let broken = CostCalculator::from_json(cfg.as_bytes()).err().unwrap();
+        assert!(broken.contains("not a LiteLLM price map"), "{broken}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(1_772_323_200), "2026-03-01");
     }
 }

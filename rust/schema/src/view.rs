@@ -237,7 +237,12 @@ mod tests {
     #[test]
     fn round_trips_every_value_kind() {
         let mut e = Encoder::new();
-        e.begin_item_at(ItemKind::Log, "gen_ai.user.message", 7, 1_700_000_000_123_456_789);
+        e.begin_item_at(
+            ItemKind::Log,
+            "gen_ai.user.message",
+            7,
+            1_700_000_000_123_456_789,
+        );
         e.attr_str("s", "x");
         e.attr_int("i", -3);
         e.attr_double("d", 0.5);
