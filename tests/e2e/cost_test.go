@@ -2,8 +2,13 @@ package e2e
 
 import (
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
@@ -51,4 +56,70 @@ func TestCostThroughTheBinary(t *testing.T) {
 	if _, ok := unknown.Attributes().Get("gen_ai.usage.cost.amount"); ok {
 		t.Error("an unknown model got a cost")
 	}
+}
+
+// User prices through the binary: a LiteLLM-format pricing_file laid over the catalog, a
+// pattern price whose newer rule applies only to spans that started after its date, and a
+// provider discount.
+func TestCostOverridesThroughTheBinary(t *testing.T) {
+	dir := t.TempDir()
+	prices := filepath.Join(dir, "prices.json")
+	if err := os.WriteFile(prices, []byte(`{"gpt-4o": {"input_cost_per_token": 2e-06,
+		"output_cost_per_token": 8e-06, "litellm_provider": "openai", "mode": "chat"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base, err := os.ReadFile(defaultConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := strings.Replace(string(base), "  cost_calculation:\n", `  cost_calculation:
+    pricing_file: `+prices+`
+    pricing_file_date: 2026-11-01
+    prices:
+      - model: acme-llm-*
+        input_cost_per_token: 0.000001
+        output_cost_per_token: 0.000002
+      - model: acme-llm-*
+        input_cost_per_token: 0.0000005
+        output_cost_per_token: 0.000001
+        effective_from: 2026-06-01
+    provider_discounts:
+      aws.bedrock: 0.5
+`, 1)
+	path := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := startCollector(t, path)
+	td := ptrace.NewTraces()
+	ss := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty()
+	usage := func(m map[string]any) map[string]any {
+		m["gen_ai.operation.name"] = "chat"
+		m["gen_ai.usage.input_tokens"] = 1000
+		m["gen_ai.usage.output_tokens"] = 100
+		return m
+	}
+	newSpan(ss, "file", usage(map[string]any{"gen_ai.provider.name": "openai", "gen_ai.request.model": "gpt-4o"}))
+	old := newSpan(ss, "old", usage(map[string]any{"gen_ai.provider.name": "acme", "gen_ai.request.model": "acme-llm-large"}))
+	old.SetStartTimestamp(pcommon.NewTimestampFromTime(time.Date(2026, 5, 31, 23, 0, 0, 0, time.UTC)))
+	recent := newSpan(ss, "new", usage(map[string]any{"gen_ai.provider.name": "acme", "gen_ai.request.model": "acme-llm-large"}))
+	recent.SetStartTimestamp(pcommon.NewTimestampFromTime(time.Date(2026, 6, 1, 0, 0, 1, 0, time.UTC)))
+	newSpan(ss, "bedrock", usage(map[string]any{"gen_ai.provider.name": "aws.bedrock",
+		"gen_ai.request.model": "us.anthropic.claude-3-5-haiku-20241022-v1:0"}))
+	c.sendTracesGRPC(t, td)
+	spans := c.waitSpans(t, 4)
+	near := func(name string, got, want float64) {
+		if math.Abs(got-want) > 1e-12 {
+			t.Errorf("%s: cost %.15g, want %.15g", name, got, want)
+		}
+	}
+	file := spans["file"][0]
+	near("pricing_file", attr(t, file, "gen_ai.usage.cost.amount").Double(), 1000*2e-6+100*8e-6)
+	wantStr(t, file, "llm_observatory.cost.catalog_date", "2026-11-01")
+	near("price before effective_from", attr(t, spans["old"][0], "gen_ai.usage.cost.amount").Double(), 1000*1e-6+100*2e-6)
+	near("price after effective_from", attr(t, spans["new"][0], "gen_ai.usage.cost.amount").Double(), 1000*5e-7+100*1e-6)
+	wantStr(t, spans["new"][0], "llm_observatory.cost.price_entry", "override:acme-llm-*")
+	// Haiku 3.5 on Bedrock: 8e-7 in, 4e-6 out, at half price
+	near("discount", attr(t, spans["bedrock"][0], "gen_ai.usage.cost.amount").Double(), (1000*8e-7+100*4e-6)/2)
+	wantStr(t, spans["bedrock"][0], "llm_observatory.cost.discount", "aws.bedrock")
 }
