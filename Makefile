@@ -113,6 +113,7 @@ bench-rust:
 bench-w1: $(BINARY)
 	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/enrichment.yaml
 	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/tokens.yaml
+	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/cost.yaml
 
 fmt:
 	cargo fmt --all
