@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -31,7 +32,13 @@ type Processor struct {
 	Telemetry Telemetry
 	// OnShutdown releases what the component made besides the stage (its telemetry).
 	OnShutdown func()
+	// FailClosed refuses a batch the stage could not process instead of passing it on
+	// unchanged (pii_redaction: a secret must never pass because of an error).
+	FailClosed bool
 }
+
+// ErrFailedClosed wraps the stage's error when a fail-closed processor refuses a batch.
+var ErrFailedClosed = errors.New("batch refused: the stage failed and this processor fails closed")
 
 func (p *Processor) record(ctx context.Context, signal string, res Result, err error) {
 	took := time.Duration(0)
@@ -53,6 +60,9 @@ func (p *Processor) ProcessTraces(ctx context.Context, td ptrace.Traces) (ptrace
 	}
 	res, err := p.Stage.Traces(ctx, td)
 	p.record(ctx, "traces", res, err)
+	if err != nil && p.FailClosed {
+		return td, fmt.Errorf("%w: %w", ErrFailedClosed, err)
+	}
 	return td, nil
 }
 
@@ -63,6 +73,9 @@ func (p *Processor) ProcessLogs(ctx context.Context, ld plog.Logs) (plog.Logs, e
 	}
 	res, err := p.Stage.Logs(ctx, ld)
 	p.record(ctx, "logs", res, err)
+	if err != nil && p.FailClosed {
+		return ld, fmt.Errorf("%w: %w", ErrFailedClosed, err)
+	}
 	return ld, nil
 }
 
