@@ -26,7 +26,7 @@ BINARY     := $(DIST_DIR)/otelcol-llm
 CONFIG     ?= configs/default.yaml
 CARGO_TEST_FLAGS ?=
 
-.PHONY: build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 lint fmt clean tools header header-check rust-lib
+.PHONY: catalog cost-reference build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 lint fmt clean tools header header-check rust-lib
 
 ## ---- tools (pinned) -------------------------------------------------------------------
 tools: $(CBINDGEN) $(OCB) $(MDATAGEN)
@@ -71,6 +71,21 @@ header-check: $(CBINDGEN)
 
 test-rust: header-check
 	cargo test --workspace $(CARGO_TEST_FLAGS)
+
+# The price catalog and the cost reference cases come from LiteLLM's bundled price map, read
+# offline from a pinned wheel in a venv of their own (the outputs are committed).
+LITELLM_VERSION := 1.106.2
+PRICE_VENV      := $(TOOLS)/price-venv
+
+$(PRICE_VENV)/bin/python:
+	python3 -m venv $(PRICE_VENV)
+	$(PRICE_VENV)/bin/pip install --quiet litellm==$(LITELLM_VERSION)
+
+catalog: $(PRICE_VENV)/bin/python
+	LITELLM_LOCAL_MODEL_COST_MAP=True $(PRICE_VENV)/bin/python rust/cost/data/generate_catalog.py
+
+cost-reference: $(PRICE_VENV)/bin/python
+	LITELLM_LOCAL_MODEL_COST_MAP=True $(PRICE_VENV)/bin/python rust/cost/tests/data/make_reference.py
 
 ## ---- Go ---------------------------------------------------------------------------
 GO_PKGS := ./...

@@ -6,8 +6,9 @@ installed `litellm` wheel (MIT licence, see NOTICE). Nothing is fetched from the
 
 Usage (from the repo root, with a venv that has litellm installed):
 
-    LITELLM_LOCAL_MODEL_COST_MAP=True /tmp/tok-venv/bin/python \
-        rust/cost/data/generate_catalog.py [--catalog-date YYYY-MM-DD] [--out PATH]
+    make catalog    (a venv with the pinned litellm, then this script)
+or  LITELLM_LOCAL_MODEL_COST_MAP=True python rust/cost/data/generate_catalog.py \
+        [--catalog-date YYYY-MM-DD] [--out PATH]
 
 What is kept
   * entries whose `mode` is a text mode (chat, completion, embedding, responses)

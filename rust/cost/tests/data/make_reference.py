@@ -3,8 +3,8 @@
 
 Usage (from the repo root; needs catalog.json generated first):
 
-    LITELLM_LOCAL_MODEL_COST_MAP=True /tmp/tok-venv/bin/python \
-        rust/cost/tests/data/make_reference.py
+    make cost-reference
+or  LITELLM_LOCAL_MODEL_COST_MAP=True python rust/cost/tests/data/make_reference.py
 
 Deterministic: fixed seed, sorted model lists, no clock (LiteLLM's billing clock is
 pinned as well, although models with time-of-day pricing are excluded anyway).
