@@ -180,7 +180,7 @@ func TestComponentsListsOurProcessorAndTheStockOnes(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	// Some contrib components were renamed (the old names stay as aliases in configs).
-	for _, names := range [][]string{{"llm_enrichment"}, {"token_counting"}, {"cost_calculation"}, {"memory_limiter"}, {"batch"}, {"otlp"},
+	for _, names := range [][]string{{"llm_enrichment"}, {"token_counting"}, {"cost_calculation"}, {"pii_redaction"}, {"memory_limiter"}, {"batch"}, {"otlp"},
 		{"file"}, {"debug"}, {"prometheus"}, {"health_check"}, {"pprof"}, {"zpages"}, {"file_storage"},
 		{"filelog", "file_log"}, {"spanmetrics", "span_metrics"}, {"transform"}, {"filter"},
 		{"redaction"}, {"tail_sampling"}, {"attributes"}, {"resource"}, {"otlp_grpc", "otlp"},

@@ -161,6 +161,9 @@ fn make_stage(kind: &[u8], config: &[u8]) -> Result<Box<dyn Stage>, (LlmoResult,
         b"cost_calculation" => Ok(Box::new(
             llmo_cost::CostCalculator::from_json(config).map_err(|e| invalid(&e))?,
         )),
+        b"pii_redaction" => Ok(Box::new(
+            llmo_pii::PiiRedactor::from_json(config).map_err(|e| invalid(&e))?,
+        )),
         b"fault_injection" => Ok(Box::new(FaultInjection)),
         other => Err((
             LlmoResult::UnknownProcessor,

@@ -1,0 +1,612 @@
+//! Configuration of the `pii_redaction` processor.
+//!
+//! The Go component passes its YAML config as JSON with the same keys. Every problem is
+//! reported with the path of the key (`detectors.custom[1].pattern: invalid regex: ...`), and
+//! no error or `Debug` output ever contains the HMAC key.
+//!
+//! ```json
+//! {
+//!   "action": "mask",
+//!   "hmac_key": "at-least-16-bytes-of-secret",
+//!   "detectors": {
+//!     "email": { "action": "hash" },
+//!     "ip_address": { "enabled": false },
+//!     "custom": [ { "name": "employee_id", "pattern": "(?-u:\\b)EMP-[0-9]{6}(?-u:\\b)" } ]
+//!   },
+//!   "allow": { "values": ["support@example.com"], "patterns": [".*@example\\.org"] },
+//!   "exclude_keys": ["http.request.header.x-request-id", "k8s.*"]
+//! }
+//! ```
+
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::detectors::Builtin;
+
+/// What happens to a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Replace the found text with a typed marker (`<EMAIL>`; see `mask_template`).
+    Mask,
+    /// Replace the found text with a keyed HMAC-SHA256 of it (`<EMAIL:hmac:3f9a1c0e5b7d2a64>`;
+    /// see `hash_template`): equal values stay joinable, nothing is reversible without the key.
+    Hash,
+    /// Delete the whole attribute that contains the finding (a log body becomes empty).
+    Drop,
+}
+
+/// A string that never appears in `Debug` output or errors (the HMAC key).
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+
+    /// The secret itself, for keying the HMAC.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Settings of one built-in detector.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DetectorConfig {
+    /// When false this detector does not run.
+    pub enabled: bool,
+    /// What to do with its findings; the top-level `action` when absent.
+    pub action: Option<Action>,
+    /// The marker that replaces its findings under the mask action, instead of the one
+    /// `mask_template` makes.
+    pub marker: Option<String>,
+}
+
+impl Default for DetectorConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            action: None,
+            marker: None,
+        }
+    }
+}
+
+/// A user-defined detector: a named regular expression.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomDetector {
+    /// Its name: lower-case letters, digits and `_`; the type reported for its findings and,
+    /// upper-cased, its default marker. It must differ from the built-in names.
+    pub name: String,
+    /// A Rust `regex` pattern (linear time, no look-around or back-references). Every match
+    /// is a finding; there is no validator, so anchor it with `(?-u:\b)` (the ASCII word
+    /// boundary: Unicode `\b` is ~100x slower on non-ASCII text). A pattern that can match
+    /// the empty string is refused.
+    pub pattern: String,
+    /// What to do with its findings; the top-level `action` when absent.
+    #[serde(default)]
+    pub action: Option<Action>,
+    /// The marker under the mask action, instead of the one `mask_template` makes.
+    #[serde(default)]
+    pub marker: Option<String>,
+}
+
+/// Per-detector settings: one key per built-in detector (all enabled by default) and the
+/// custom detectors.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[allow(missing_docs)] // each field is the built-in detector of the same name, see Builtin
+pub struct Detectors {
+    pub private_key: DetectorConfig,
+    pub url_password: DetectorConfig,
+    pub anthropic_api_key: DetectorConfig,
+    pub openai_api_key: DetectorConfig,
+    pub aws_access_key_id: DetectorConfig,
+    pub aws_secret_access_key: DetectorConfig,
+    pub github_token: DetectorConfig,
+    pub gitlab_token: DetectorConfig,
+    pub slack_token: DetectorConfig,
+    pub slack_webhook: DetectorConfig,
+    pub stripe_key: DetectorConfig,
+    pub google_api_key: DetectorConfig,
+    pub jwt: DetectorConfig,
+    pub bearer_token: DetectorConfig,
+    pub basic_auth: DetectorConfig,
+    pub email: DetectorConfig,
+    pub credit_card: DetectorConfig,
+    pub iban: DetectorConfig,
+    pub us_ssn: DetectorConfig,
+    pub phone: DetectorConfig,
+    pub ip_address: DetectorConfig,
+    /// User-defined detectors, run after the built-in ones on every scanned value.
+    pub custom: Vec<CustomDetector>,
+}
+
+impl Detectors {
+    /// The settings of a built-in detector.
+    pub fn get(&self, b: Builtin) -> &DetectorConfig {
+        match b {
+            Builtin::PrivateKey => &self.private_key,
+            Builtin::UrlPassword => &self.url_password,
+            Builtin::AnthropicApiKey => &self.anthropic_api_key,
+            Builtin::OpenaiApiKey => &self.openai_api_key,
+            Builtin::AwsAccessKeyId => &self.aws_access_key_id,
+            Builtin::AwsSecretAccessKey => &self.aws_secret_access_key,
+            Builtin::GithubToken => &self.github_token,
+            Builtin::GitlabToken => &self.gitlab_token,
+            Builtin::SlackToken => &self.slack_token,
+            Builtin::SlackWebhook => &self.slack_webhook,
+            Builtin::StripeKey => &self.stripe_key,
+            Builtin::GoogleApiKey => &self.google_api_key,
+            Builtin::Jwt => &self.jwt,
+            Builtin::BearerToken => &self.bearer_token,
+            Builtin::BasicAuth => &self.basic_auth,
+            Builtin::Email => &self.email,
+            Builtin::CreditCard => &self.credit_card,
+            Builtin::Iban => &self.iban,
+            Builtin::UsSsn => &self.us_ssn,
+            Builtin::Phone => &self.phone,
+            Builtin::IpAddress => &self.ip_address,
+        }
+    }
+
+    /// Mutable settings of a built-in detector.
+    pub fn get_mut(&mut self, b: Builtin) -> &mut DetectorConfig {
+        match b {
+            Builtin::PrivateKey => &mut self.private_key,
+            Builtin::UrlPassword => &mut self.url_password,
+            Builtin::AnthropicApiKey => &mut self.anthropic_api_key,
+            Builtin::OpenaiApiKey => &mut self.openai_api_key,
+            Builtin::AwsAccessKeyId => &mut self.aws_access_key_id,
+            Builtin::AwsSecretAccessKey => &mut self.aws_secret_access_key,
+            Builtin::GithubToken => &mut self.github_token,
+            Builtin::GitlabToken => &mut self.gitlab_token,
+            Builtin::SlackToken => &mut self.slack_token,
+            Builtin::SlackWebhook => &mut self.slack_webhook,
+            Builtin::StripeKey => &mut self.stripe_key,
+            Builtin::GoogleApiKey => &mut self.google_api_key,
+            Builtin::Jwt => &mut self.jwt,
+            Builtin::BearerToken => &mut self.bearer_token,
+            Builtin::BasicAuth => &mut self.basic_auth,
+            Builtin::Email => &mut self.email,
+            Builtin::CreditCard => &mut self.credit_card,
+            Builtin::Iban => &mut self.iban,
+            Builtin::UsSsn => &mut self.us_ssn,
+            Builtin::Phone => &mut self.phone,
+            Builtin::IpAddress => &mut self.ip_address,
+        }
+    }
+}
+
+/// Found values that are not redacted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Allow {
+    /// Exact found values to keep (e.g. a support address printed in every prompt). Compared
+    /// with the text a detector found: for `url_password`, `bearer_token` and `basic_auth`
+    /// that is the credential alone.
+    pub values: Vec<String>,
+    /// Regular expressions; a found value that one of them matches as a whole is kept.
+    pub patterns: Vec<String>,
+}
+
+/// `pii_redaction` settings.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PiiConfig {
+    /// When false the processor passes data through untouched.
+    pub enabled: bool,
+    /// Redact spans (attributes and span event attributes).
+    pub traces: bool,
+    /// Redact log records (attributes and bodies).
+    pub logs: bool,
+    /// Scan log bodies (strings, maps and arrays, recursively).
+    pub log_bodies: bool,
+    /// Scan span event attributes.
+    pub span_events: bool,
+    /// Also scan resource attributes (`service.name`, `host.name`, ...). Off by default: they
+    /// rarely carry PII and are shared by every item of the resource.
+    pub resource_attributes: bool,
+    /// The action of every detector that does not set its own: `mask`, `hash` or `drop`.
+    pub action: Action,
+    /// The marker of the mask action. `{TYPE}` is the detector name upper-cased, `{type}` as
+    /// it is.
+    pub mask_template: String,
+    /// The marker of the hash action; must contain `{HASH}` (the truncated hex HMAC) and may
+    /// contain `{TYPE}` / `{type}`.
+    pub hash_template: String,
+    /// The HMAC-SHA256 key of the hash action, at least 16 bytes (the Go side resolves
+    /// `${env:...}`). Required when any detector hashes: there is no unkeyed hash.
+    pub hmac_key: Option<Secret>,
+    /// Hex characters of the HMAC kept in the marker: an even number from 8 to 64.
+    pub hash_length: usize,
+    /// Per-detector settings and custom detectors.
+    pub detectors: Detectors,
+    /// Found values that are kept.
+    pub allow: Allow,
+    /// Attribute keys to scan (globs: `*` any run of characters, `?` one character, the whole
+    /// key must match, case-sensitive). Empty: every key. Applies to item, span event and
+    /// resource attributes, not to log bodies.
+    pub include_keys: Vec<String>,
+    /// Attribute keys never scanned (globs as in `include_keys`); wins over `include_keys`.
+    pub exclude_keys: Vec<String>,
+    /// The largest string (bytes) that is scanned. A longer value is replaced by the
+    /// `<UNSCANNABLE>` marker (fail closed). Scanning is linear, so this only bounds the work
+    /// per value.
+    pub max_value_bytes: usize,
+}
+
+impl Default for PiiConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            traces: true,
+            logs: true,
+            log_bodies: true,
+            span_events: true,
+            resource_attributes: false,
+            action: Action::Mask,
+            mask_template: "<{TYPE}>".into(),
+            hash_template: "<{TYPE}:hmac:{HASH}>".into(),
+            hmac_key: None,
+            hash_length: 16,
+            detectors: Detectors::default(),
+            allow: Allow::default(),
+            include_keys: Vec::new(),
+            exclude_keys: Vec::new(),
+            max_value_bytes: 16 << 20,
+        }
+    }
+}
+
+/// A configuration problem, naming the key.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    /// The JSON did not parse, or a key is unknown or of the wrong type (message starts with
+    /// the key's path).
+    #[error("{0}")]
+    Parse(String),
+    /// A custom detector's pattern does not compile.
+    #[error("detectors.custom[{index}].pattern: invalid regex: {reason}")]
+    CustomPattern {
+        /// Position in `detectors.custom`.
+        index: usize,
+        /// The compiler's message.
+        reason: String,
+    },
+    /// A custom detector's pattern matches the empty string.
+    #[error("detectors.custom[{index}].pattern: matches the empty string")]
+    CustomPatternEmpty {
+        /// Position in `detectors.custom`.
+        index: usize,
+    },
+    /// A custom detector's name is not usable.
+    #[error("detectors.custom[{index}].name: {reason}")]
+    CustomName {
+        /// Position in `detectors.custom`.
+        index: usize,
+        /// Why.
+        reason: String,
+    },
+    /// An allow pattern does not compile.
+    #[error("allow.patterns[{index}]: invalid regex: {reason}")]
+    AllowPattern {
+        /// Position in `allow.patterns`.
+        index: usize,
+        /// The compiler's message.
+        reason: String,
+    },
+    /// A marker template is malformed.
+    #[error("{key}: {reason}")]
+    Template {
+        /// The key (`mask_template`, `hash_template`).
+        key: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// A detector hashes but there is no key.
+    #[error("hmac_key: required because the hash action is used by {users} (an unkeyed hash of a phone number or card is reversible by enumeration)")]
+    MissingHmacKey {
+        /// The detectors (or `action`) that hash.
+        users: String,
+    },
+    /// The key is too short.
+    #[error("hmac_key: must be at least 16 bytes")]
+    ShortHmacKey,
+    /// Bad truncation length.
+    #[error("hash_length: must be an even number from 8 to 64, got {0}")]
+    HashLength(usize),
+    /// Zero size bound.
+    #[error("max_value_bytes: must be greater than 0")]
+    ZeroMaxValueBytes,
+    /// An empty key glob.
+    #[error("{key}[{index}]: must not be empty")]
+    EmptyKeyPattern {
+        /// `include_keys` or `exclude_keys`.
+        key: &'static str,
+        /// Position in it.
+        index: usize,
+    },
+}
+
+/// The last line of a `regex` error (`error: unclosed group`), without the pattern echo.
+pub(crate) fn regex_reason(e: &regex::Error) -> String {
+    let s = e.to_string();
+    s.lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("error: "))
+        .unwrap_or(s.trim())
+        .to_string()
+}
+
+fn check_template(key: &'static str, t: &str, needs_hash: bool) -> Result<(), ConfigError> {
+    let mut rest = t;
+    let mut hashes = 0;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        let name = &after[..close];
+        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_') {
+            match name {
+                "TYPE" | "type" => {}
+                "HASH" if needs_hash => hashes += 1,
+                _ => {
+                    return Err(ConfigError::Template {
+                        key,
+                        reason: format!(
+                            "unknown placeholder {{{name}}} (expected {})",
+                            if needs_hash {
+                                "{TYPE}, {type} or {HASH}"
+                            } else {
+                                "{TYPE} or {type}"
+                            }
+                        ),
+                    })
+                }
+            }
+        }
+        rest = &after[close + 1..];
+    }
+    if needs_hash && hashes != 1 {
+        return Err(ConfigError::Template {
+            key,
+            reason: "must contain {HASH} exactly once".into(),
+        });
+    }
+    Ok(())
+}
+
+impl PiiConfig {
+    /// Parses and validates the JSON form of the YAML config. Empty input is the default
+    /// config. Regular expressions are compiled (and so checked) by [`crate::Engine::new`].
+    pub fn from_json(json: &[u8]) -> Result<Self, ConfigError> {
+        let cfg: Self = if json.iter().all(u8::is_ascii_whitespace) {
+            Self::default()
+        } else {
+            let de = &mut serde_json::Deserializer::from_slice(json);
+            serde_path_to_error::deserialize(de).map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                ConfigError::Parse(if path == "." || path.is_empty() {
+                    inner.to_string()
+                } else if path == "hmac_key" {
+                    // serde quotes the offending value: never echo a key
+                    "hmac_key: must be a string".to_string()
+                } else {
+                    format!("{path}: {inner}")
+                })
+            })?
+        };
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// The action of a built-in detector.
+    pub fn action_of(&self, b: Builtin) -> Action {
+        self.detectors.get(b).action.unwrap_or(self.action)
+    }
+
+    /// Checks everything but the regular expressions.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check_template("mask_template", &self.mask_template, false)?;
+        check_template("hash_template", &self.hash_template, true)?;
+        if self.hash_length % 2 != 0 || !(8..=64).contains(&self.hash_length) {
+            return Err(ConfigError::HashLength(self.hash_length));
+        }
+        if self.max_value_bytes == 0 {
+            return Err(ConfigError::ZeroMaxValueBytes);
+        }
+        for (key, list) in [
+            ("include_keys", &self.include_keys),
+            ("exclude_keys", &self.exclude_keys),
+        ] {
+            if let Some(index) = list.iter().position(String::is_empty) {
+                return Err(ConfigError::EmptyKeyPattern { key, index });
+            }
+        }
+        let mut names: Vec<&str> = Vec::new();
+        for (index, c) in self.detectors.custom.iter().enumerate() {
+            let bad = |reason: String| ConfigError::CustomName { index, reason };
+            if c.name.is_empty()
+                || !c
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
+                return Err(bad(format!(
+                    "{:?} must be lower-case letters, digits and _",
+                    c.name
+                )));
+            }
+            if Builtin::from_name(&c.name).is_some() || c.name == crate::UNSCANNABLE_TYPE {
+                return Err(bad(format!("{:?} is a built-in type", c.name)));
+            }
+            if names.contains(&c.name.as_str()) {
+                return Err(bad(format!("{:?} is used twice", c.name)));
+            }
+            names.push(&c.name);
+        }
+        let mut hashing: Vec<&str> = Builtin::ALL
+            .iter()
+            .filter(|b| self.detectors.get(**b).enabled && self.action_of(**b) == Action::Hash)
+            .map(|b| b.name())
+            .collect();
+        hashing.extend(
+            self.detectors
+                .custom
+                .iter()
+                .filter(|c| c.action.unwrap_or(self.action) == Action::Hash)
+                .map(|c| c.name.as_str()),
+        );
+        match &self.hmac_key {
+            None if !hashing.is_empty() => {
+                let users = if self.action == Action::Hash {
+                    "action".to_string()
+                } else {
+                    format!("detectors {}", hashing.join(", "))
+                };
+                return Err(ConfigError::MissingHmacKey { users });
+            }
+            Some(k) if k.expose().len() < 16 => return Err(ConfigError::ShortHmacKey),
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(json: &str) -> String {
+        PiiConfig::from_json(json.as_bytes())
+            .and_then(|c| crate::Engine::new(&c).map(|_| c))
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn empty_is_default() {
+        assert_eq!(PiiConfig::from_json(b"").unwrap(), PiiConfig::default());
+        assert_eq!(PiiConfig::from_json(b"{}").unwrap(), PiiConfig::default());
+    }
+
+    #[test]
+    fn every_builtin_has_a_config_key() {
+        for b in Builtin::ALL {
+            let json = format!(
+                r#"{{"detectors": {{"{}": {{"enabled": false}}}}}}"#,
+                b.name()
+            );
+            let cfg = PiiConfig::from_json(json.as_bytes()).unwrap();
+            assert!(!cfg.detectors.get(b).enabled, "{}", b.name());
+            let mut d = Detectors::default();
+            d.get_mut(b).enabled = false;
+            assert!(!d.get(b).enabled);
+        }
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let e = err(r#"{"detectors": {"emial": {}}}"#);
+        assert!(
+            e.starts_with("detectors.emial: unknown field `emial`"),
+            "{e}"
+        );
+        assert!(err(r#"{"detectors": {"email": {"action": "hide"}}}"#)
+            .starts_with("detectors.email.action: unknown variant `hide`"));
+        assert!(err(r#"{"traces": "yes"}"#).starts_with("traces: invalid type"));
+        assert_eq!(
+            err(
+                r#"{"detectors": {"custom": [{"name": "a", "pattern": "x"}, {"name": "b", "pattern": "(x"}]}}"#
+            ),
+            "detectors.custom[1].pattern: invalid regex: unclosed group"
+        );
+        assert_eq!(
+            err(r#"{"detectors": {"custom": [{"name": "a", "pattern": "x*"}]}}"#),
+            "detectors.custom[0].pattern: matches the empty string"
+        );
+        assert!(
+            err(r#"{"detectors": {"custom": [{"name": "Bad Name", "pattern": "x"}]}}"#)
+                .starts_with("detectors.custom[0].name:")
+        );
+        assert!(
+            err(r#"{"detectors": {"custom": [{"name": "email", "pattern": "x"}]}}"#)
+                .contains("built-in")
+        );
+        assert!(err(r#"{"detectors": {"custom": [{"name": "a", "pattern": "x"}, {"name": "a", "pattern": "y"}]}}"#)
+            .starts_with("detectors.custom[1].name:"));
+        assert!(err(r#"{"detectors": {"custom": [{"name": "a"}]}}"#)
+            .starts_with("detectors.custom[0]: missing field `pattern`"));
+        assert_eq!(
+            err(r#"{"allow": {"patterns": ["ok", "[z-a]"]}}"#),
+            "allow.patterns[1]: invalid regex: invalid character class range, the start must be <= the end"
+        );
+        assert!(err(r#"{"mask_template": "<{TPYE}>"}"#)
+            .starts_with("mask_template: unknown placeholder {TPYE}"));
+        assert!(err(r#"{"mask_template": "<{HASH}>"}"#)
+            .starts_with("mask_template: unknown placeholder {HASH}"));
+        assert_eq!(
+            err(r#"{"hash_template": "<{TYPE}>", "hmac_key": "0123456789abcdef"}"#),
+            "hash_template: must contain {HASH} exactly once"
+        );
+        assert_eq!(
+            err(r#"{"hash_length": 7}"#),
+            "hash_length: must be an even number from 8 to 64, got 7"
+        );
+        assert_eq!(
+            err(r#"{"max_value_bytes": 0}"#),
+            "max_value_bytes: must be greater than 0"
+        );
+        assert_eq!(
+            err(r#"{"exclude_keys": ["a", ""]}"#),
+            "exclude_keys[1]: must not be empty"
+        );
+    }
+
+    #[test]
+    fn hash_needs_a_key_of_16_bytes() {
+        assert!(err(r#"{"action": "hash"}"#)
+            .starts_with("hmac_key: required because the hash action is used by action"));
+        assert!(err(r#"{"detectors": {"phone": {"action": "hash"}}}"#)
+            .starts_with("hmac_key: required because the hash action is used by detectors phone"));
+        assert!(err(r#"{"detectors": {"custom": [{"name": "emp", "pattern": "E[0-9]+", "action": "hash"}]}}"#)
+            .contains("detectors emp"));
+        assert_eq!(
+            err(r#"{"action": "hash", "hmac_key": "short"}"#),
+            "hmac_key: must be at least 16 bytes"
+        );
+        // a disabled detector that would hash needs no key
+        assert!(PiiConfig::from_json(
+            br#"{"detectors": {"phone": {"action": "hash", "enabled": false}}}"#
+        )
+        .is_ok());
+        assert!(
+            PiiConfig::from_json(br#"{"action": "hash", "hmac_key": "0123456789abcdef"}"#).is_ok()
+        );
+    }
+
+    #[test]
+    fn the_key_never_shows() {
+        let cfg =
+            PiiConfig::from_json(br#"{"action": "hash", "hmac_key": "super-secret-key-material"}"#)
+                .unwrap();
+        assert!(!format!("{cfg:?}").contains("super-secret"));
+        let e =
+            PiiConfig::from_json(br#"{"action": "hash", "hmac_key": "tiny-secret"}"#).unwrap_err();
+        assert!(!e.to_string().contains("tiny-secret"));
+        assert!(!format!("{e:?}").contains("tiny-secret"));
+    }
+}

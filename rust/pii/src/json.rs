@@ -1,0 +1,471 @@
+//! JSON-aware redaction: GenAI message JSON (`gen_ai.input.messages`, OpenInference
+//! `input.value`, ...) stays valid JSON and only the offending substrings change.
+//!
+//! One pass over the raw text checks the JSON grammar (with an explicit stack, so deep nesting
+//! cannot overflow the call stack) and visits every string token, keys included. A string
+//! without escapes is scanned where it lies; one with escapes is unescaped into a scratch
+//! buffer that remembers where each byte came from, so a finding maps back to the exact raw
+//! bytes to replace. The replacement is JSON-escaped; every other byte, inside the changed
+//! string or not, is copied as it was. A number token that holds a finding (a card number
+//! written as a JSON number) becomes a JSON string with the marker. If the text turns out not
+//! to be JSON, the caller falls back to plain-text redaction.
+
+use memchr::memchr2;
+
+use crate::engine::{Engine, Redacted, Tally};
+use crate::scan::Hit;
+
+/// True when the first non-whitespace byte opens an object or an array.
+pub(crate) fn looks_like_json(text: &str) -> bool {
+    matches!(
+        text.bytes().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    )
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Value,
+    ValueOrClose,
+    Key,
+    KeyOrClose,
+    Colon,
+    CommaOrClose,
+    End,
+}
+
+/// The output under construction: nothing is copied until the first change.
+struct Splicer<'t> {
+    raw: &'t str,
+    out: Option<String>,
+    copied: usize,
+    rep: String,
+}
+
+impl Splicer<'_> {
+    /// Replaces raw bytes `s..e` by the JSON-escaped `with` (optionally quoted).
+    fn splice(&mut self, s: usize, e: usize, with: &str, quoted: bool) {
+        let raw = self.raw;
+        let out = self
+            .out
+            .get_or_insert_with(|| String::with_capacity(raw.len() + 64));
+        out.push_str(&raw[self.copied..s]);
+        if quoted {
+            out.push('"');
+        }
+        escape_into(with, out);
+        if quoted {
+            out.push('"');
+        }
+        self.copied = e;
+    }
+}
+
+/// Appends `s` as the inside of a JSON string.
+fn escape_into(s: &str, out: &mut String) {
+    let mut at = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[at..i]);
+        if esc.is_empty() {
+            out.push_str(&format!("\\u{b:04x}"));
+        } else {
+            out.push_str(esc);
+        }
+        at = i + 1;
+    }
+    out.push_str(&s[at..]);
+}
+
+fn hex4(b: &[u8]) -> Option<u32> {
+    if b.len() < 4 {
+        return None;
+    }
+    b[..4]
+        .iter()
+        .try_fold(0u32, |acc, &c| Some(acc * 16 + (c as char).to_digit(16)?))
+}
+
+/// Unescapes the inside of a JSON string into `buf`, recording in `map` the raw offset each
+/// output byte came from (plus one entry for the end). `None` on a malformed escape or a lone
+/// surrogate.
+fn unescape(raw: &str, buf: &mut String, map: &mut Vec<u32>) -> Option<()> {
+    buf.clear();
+    map.clear();
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let next = memchr::memchr(b'\\', &b[i..]).map_or(b.len(), |k| i + k);
+        buf.push_str(&raw[i..next]);
+        map.extend((i..next).map(|k| k as u32));
+        if next == b.len() {
+            break;
+        }
+        let at = next;
+        let (ch, len) = match *b.get(at + 1)? {
+            b'"' => ('"', 2),
+            b'\\' => ('\\', 2),
+            b'/' => ('/', 2),
+            b'b' => ('\u{8}', 2),
+            b'f' => ('\u{c}', 2),
+            b'n' => ('\n', 2),
+            b'r' => ('\r', 2),
+            b't' => ('\t', 2),
+            b'u' => {
+                let hi = hex4(&b[at + 2..])?;
+                if (0xD800..0xDC00).contains(&hi) {
+                    if b.get(at + 6) != Some(&b'\\') || b.get(at + 7) != Some(&b'u') {
+                        return None;
+                    }
+                    let lo = hex4(&b[at + 8..])?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return None;
+                    }
+                    let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                    (char::from_u32(c)?, 12)
+                } else {
+                    (char::from_u32(hi)?, 6)
+                }
+            }
+            _ => return None,
+        };
+        buf.push(ch);
+        map.extend(std::iter::repeat_n(at as u32, ch.len_utf8()));
+        i = at + len;
+    }
+    map.push(b.len() as u32);
+    Some(())
+}
+
+/// The closing quote of the string token opening at `q`, and whether it has escapes.
+fn string_end(t: &[u8], q: usize) -> Option<(usize, bool)> {
+    let mut k = q + 1;
+    let mut escaped = false;
+    loop {
+        let j = k + memchr2(b'"', b'\\', &t[k..])?;
+        if t[j] == b'"' {
+            return Some((j, escaped));
+        }
+        escaped = true;
+        // the escape is checked by `unescape`; here it only must not hide the quote
+        k = j + 2;
+        if k > t.len() {
+            return None;
+        }
+    }
+}
+
+fn number_end(t: &[u8], i: usize) -> Option<usize> {
+    let digits = |k: usize| k + t[k..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let mut k = i + usize::from(t[i] == b'-');
+    let d = digits(k);
+    if d == k {
+        return None;
+    }
+    k = d;
+    if k < t.len() && t[k] == b'.' {
+        let d = digits(k + 1);
+        if d == k + 1 {
+            return None;
+        }
+        k = d;
+    }
+    if k < t.len() && (t[k] | 0x20) == b'e' {
+        k += 1;
+        if k < t.len() && (t[k] == b'+' || t[k] == b'-') {
+            k += 1;
+        }
+        let d = digits(k);
+        if d == k {
+            return None;
+        }
+        k = d;
+    }
+    Some(k)
+}
+
+/// See the module documentation. `None` when `text` is not JSON.
+pub(crate) fn redact(engine: &Engine, text: &str, tally: &mut Tally) -> Option<Redacted> {
+    let t = text.as_bytes();
+    let n = t.len();
+    let mut local = Tally::default();
+    let mut sp = Splicer {
+        raw: text,
+        out: None,
+        copied: 0,
+        rep: String::new(),
+    };
+    let mut stack: Vec<u8> = Vec::new();
+    let mut hits: Vec<Hit> = Vec::new();
+    let (mut buf, mut map) = (String::new(), Vec::new());
+    let mut ex = Expect::Value;
+    let mut i = 0;
+    let after = |stack: &Vec<u8>| {
+        if stack.is_empty() {
+            Expect::End
+        } else {
+            Expect::CommaOrClose
+        }
+    };
+    loop {
+        while i < n && matches!(t[i], b' ' | b'\t' | b'\n' | b'\r') {
+            i += 1;
+        }
+        if i == n {
+            break;
+        }
+        let c = t[i];
+        match ex {
+            Expect::Value | Expect::ValueOrClose | Expect::Key | Expect::KeyOrClose
+                if c == b'"' =>
+            {
+                let (close, escaped) = string_end(t, i)?;
+                let inner = &text[i + 1..close];
+                let base = i + 1;
+                if escaped {
+                    unescape(inner, &mut buf, &mut map)?;
+                    engine.find_hits(&buf, &mut hits);
+                    if engine.tally_hits(&hits, &mut local) {
+                        tally.merge(&local);
+                        return Some(Redacted::Drop);
+                    }
+                    for h in &hits {
+                        sp.rep.clear();
+                        engine.replacement(h.det, &buf[h.start..h.end], &mut sp.rep);
+                        let rep = std::mem::take(&mut sp.rep);
+                        let (s, e) = (map[h.start] as usize, map[h.end] as usize);
+                        sp.splice(base + s, base + e, &rep, false);
+                        sp.rep = rep;
+                    }
+                } else {
+                    engine.find_hits(inner, &mut hits);
+                    if engine.tally_hits(&hits, &mut local) {
+                        tally.merge(&local);
+                        return Some(Redacted::Drop);
+                    }
+                    for h in &hits {
+                        sp.rep.clear();
+                        engine.replacement(h.det, &inner[h.start..h.end], &mut sp.rep);
+                        let rep = std::mem::take(&mut sp.rep);
+                        sp.splice(base + h.start, base + h.end, &rep, false);
+                        sp.rep = rep;
+                    }
+                }
+                i = close + 1;
+                ex = match ex {
+                    Expect::Key | Expect::KeyOrClose => Expect::Colon,
+                    _ => after(&stack),
+                };
+            }
+            Expect::Value | Expect::ValueOrClose => match c {
+                b'{' => {
+                    stack.push(b'}');
+                    ex = Expect::KeyOrClose;
+                    i += 1;
+                }
+                b'[' => {
+                    stack.push(b']');
+                    ex = Expect::ValueOrClose;
+                    i += 1;
+                }
+                b']' if ex == Expect::ValueOrClose => {
+                    stack.pop();
+                    ex = after(&stack);
+                    i += 1;
+                }
+                b'-' | b'0'..=b'9' => {
+                    let e = number_end(t, i)?;
+                    let num = &text[i..e];
+                    engine.find_hits(num, &mut hits);
+                    if engine.tally_hits(&hits, &mut local) {
+                        tally.merge(&local);
+                        return Some(Redacted::Drop);
+                    }
+                    if !hits.is_empty() {
+                        let mut s = String::new();
+                        let mut at = 0;
+                        for h in &hits {
+                            s.push_str(&num[at..h.start]);
+                            engine.replacement(h.det, &num[h.start..h.end], &mut s);
+                            at = h.end;
+                        }
+                        s.push_str(&num[at..]);
+                        sp.splice(i, e, &s, true);
+                    }
+                    i = e;
+                    ex = after(&stack);
+                }
+                _ => {
+                    let lit: &[u8] = match c {
+                        b't' => b"true",
+                        b'f' => b"false",
+                        b'n' => b"null",
+                        _ => return None,
+                    };
+                    if !t[i..].starts_with(lit) {
+                        return None;
+                    }
+                    i += lit.len();
+                    ex = after(&stack);
+                }
+            },
+            Expect::KeyOrClose if c == b'}' => {
+                stack.pop();
+                ex = after(&stack);
+                i += 1;
+            }
+            Expect::Colon if c == b':' => {
+                ex = Expect::Value;
+                i += 1;
+            }
+            Expect::CommaOrClose => {
+                let top = *stack.last()?;
+                if c == b',' {
+                    ex = if top == b'}' {
+                        Expect::Key
+                    } else {
+                        Expect::Value
+                    };
+                } else if c == top {
+                    stack.pop();
+                    ex = after(&stack);
+                } else {
+                    return None;
+                }
+                i += 1;
+            }
+            _ => return None,
+        }
+    }
+    if ex != Expect::End {
+        return None;
+    }
+    tally.merge(&local);
+    Some(match sp.out {
+        None => Redacted::Unchanged,
+        Some(mut out) => {
+            out.push_str(&text[sp.copied..]);
+            Redacted::Changed(out)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PiiConfig;
+
+    fn engine() -> Engine {
+        Engine::new(&PiiConfig::default()).unwrap()
+    }
+
+    fn red(s: &str) -> Option<String> {
+        match redact(&engine(), s, &mut Tally::default())? {
+            Redacted::Changed(s) => Some(s),
+            Redacted::Unchanged => Some(s.to_string()),
+            Redacted::Drop => Some("<dropped>".into()),
+        }
+    }
+
+    #[test]
+    fn only_the_finding_changes() {
+        let j = r#"[ {"role": "user", "parts": [{"type": "text", "content": "I am bob@example.com, call 415-555-2671"}]} ]"#;
+        let r = red(j).unwrap();
+        assert_eq!(
+            r,
+            r#"[ {"role": "user", "parts": [{"type": "text", "content": "I am <EMAIL>, call <PHONE>"}]} ]"#
+        );
+    }
+
+    #[test]
+    fn escapes_map_back_to_raw_bytes() {
+        let j = r#"{"content":"caf\u00e9\n\"quoted\" mail: bob@example.com\tend \u00e9"}"#;
+        let r = red(j).unwrap();
+        assert_eq!(
+            r,
+            r#"{"content":"caf\u00e9\n\"quoted\" mail: <EMAIL>\tend \u00e9"}"#
+        );
+        // the finding itself is escaped
+        let j = r#"{"c":"mail bob\u0040example.com now"}"#;
+        assert_eq!(red(j).unwrap(), r#"{"c":"mail <EMAIL> now"}"#);
+        // surrogate pairs before the finding
+        let j = r#"{"c":"\ud83d\ude00 bob@example.com"}"#;
+        assert_eq!(red(j).unwrap(), r#"{"c":"\ud83d\ude00 <EMAIL>"}"#);
+    }
+
+    #[test]
+    fn keys_and_numbers_are_scanned() {
+        assert_eq!(
+            red(r#"{"bob@example.com": 1}"#).unwrap(),
+            r#"{"<EMAIL>": 1}"#
+        );
+        assert_eq!(
+            red(r#"{"card": 4111111111111111, "n": 42}"#).unwrap(),
+            r#"{"card": "<CREDIT_CARD>", "n": 42}"#
+        );
+    }
+
+    #[test]
+    fn markers_that_need_escaping_are_escaped() {
+        let e = Engine::new(&PiiConfig::from_json(br#"{"mask_template": "\"{TYPE}\\"}"#).unwrap())
+            .unwrap();
+        let Some(Redacted::Changed(r)) =
+            redact(&e, r#"["bob@example.com"]"#, &mut Tally::default())
+        else {
+            panic!()
+        };
+        assert_eq!(r, r#"["\"EMAIL\\"]"#);
+        let v: serde_json::Value = serde_json::from_str(&r).unwrap();
+        assert_eq!(v[0], "\"EMAIL\\");
+    }
+
+    #[test]
+    fn not_json_is_none() {
+        for s in [
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "{\"a\":1}}",
+            "[\"\\x\"]",
+            "[\"\\ud800\"]",
+            "[tru]",
+            "[1.]",
+            "{} x",
+            "[\"unterminated]",
+        ] {
+            assert_eq!(red(s), None, "{s}");
+        }
+        for s in [
+            "{}",
+            "[]",
+            " [1, -2.5e+3, true, false, null, {\"a\": []}] ",
+            "{\"a\":{\"b\":[[]]}}",
+        ] {
+            assert_eq!(red(s).as_deref(), Some(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_does_not_recurse() {
+        let depth = 200_000;
+        let s = format!(
+            "{}\"a@example.com\"{}",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let r = red(&s).unwrap();
+        assert!(r.contains("\"<EMAIL>\""));
+        let broken = "[".repeat(depth);
+        assert_eq!(red(&broken), None);
+    }
+}

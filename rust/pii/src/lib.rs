@@ -1,0 +1,79 @@
+//! `pii_redaction`: finds PII and secrets in attribute values, span event attributes, log
+//! bodies and inside GenAI message JSON; masks, hashes (keyed HMAC-SHA256) or drops them.
+//!
+//! * [`detectors`]: the built-in detectors and their names (email, phone, credit_card, iban,
+//!   us_ssn, ip_address and fifteen credential kinds), which are also config keys, reported
+//!   types and default markers (`<EMAIL>`).
+//! * [`validate`]: the checks that cut false positives (Luhn, mod-97, country codes, NANP
+//!   rules, SSA rules, `std::net`, JWT headers).
+//! * [`Engine`]: detectors + custom regexes + allow lists + actions, for one string at a time:
+//!   plain text, JSON-aware ([`Engine::redact_json`]: the JSON stays valid and byte-identical
+//!   outside the findings), or bytes.
+//! * [`PiiRedactor`]: the [`llmo_schema::Stage`] over a batch view.
+//! * [`config`]: the processor config ([`PiiConfig`]), errors naming the key.
+//!
+//! Fail closed: a value that cannot be scanned (invalid UTF-8, nested too deeply for the
+//! wire, larger than `max_value_bytes`) is replaced by [`UNSCANNABLE_MARKER`]. Found values
+//! never appear in errors, counters or `Debug` output: findings are spans and detector ids.
+//!
+//! Speed: clean text does not run the detectors. An Aho-Corasick pass over credential
+//! prefixes and keywords, `memchr` for `@` and `:`, and a SWAR digit search find the few
+//! places worth validating (see [`scan`](crate::detectors) in the source for the design).
+//!
+//! ```
+//! use llmo_pii::{Engine, PiiConfig, Redacted, Tally};
+//!
+//! let engine = Engine::new(&PiiConfig::default()).unwrap();
+//! let mut tally = Tally::default();
+//! let r = engine.redact(
+//!     r#"[{"role":"user","parts":[{"type":"text","content":"I'm bob@example.com, card 4111 1111 1111 1111"}]}]"#,
+//!     &mut tally,
+//! );
+//! assert_eq!(
+//!     r,
+//!     Redacted::Changed(
+//!         r#"[{"role":"user","parts":[{"type":"text","content":"I'm <EMAIL>, card <CREDIT_CARD>"}]}]"#.into()
+//!     )
+//! );
+//! assert_eq!(tally.total(), 2);
+//! assert_eq!(engine.types(&tally), ["credit_card", "email"]);
+//! ```
+
+pub mod config;
+pub mod detectors;
+mod engine;
+mod json;
+mod scan;
+pub mod stage;
+pub mod validate;
+
+pub use config::{Action, ConfigError, PiiConfig};
+pub use detectors::Builtin;
+pub use engine::{
+    DetectorId, Engine, Finding, Redacted, Tally, UNSCANNABLE_MARKER, UNSCANNABLE_TYPE,
+};
+pub use stage::PiiRedactor;
+
+/// Attributes this processor writes on items with findings.
+pub mod keys {
+    /// Number of findings on the item (int), unscannable values included.
+    pub const PII_COUNT: &str = "llm_observatory.pii.count";
+    /// Sorted distinct types found on the item (string array), e.g. `["email", "phone"]`.
+    pub const PII_TYPES: &str = "llm_observatory.pii.types";
+    /// Prefix of the keys above: never scanned.
+    pub const PII_PREFIX: &str = "llm_observatory.pii.";
+}
+
+/// Counter names the stage reports per batch (the Go side turns them into metrics).
+pub mod counters {
+    /// Prefix of the findings counters, one per type: `findings:email`, `findings:jwt`, ...
+    pub const FINDINGS_PREFIX: &str = "findings:";
+    /// Values (attributes, bodies, array elements count once per attribute) changed.
+    pub const REDACTED_VALUES: &str = "redacted_values";
+    /// Attributes deleted by the drop action (a dropped log body counts here too).
+    pub const DROPPED_VALUES: &str = "dropped_values";
+    /// Values replaced by the unscannable marker (fail closed).
+    pub const UNSCANNABLE_VALUES: &str = "unscannable_values";
+    /// Items (spans, log records, resources) with at least one finding.
+    pub const ITEMS_WITH_PII: &str = "items_with_pii";
+}

@@ -1,0 +1,1435 @@
+//! The built-in scanners: cheap anchors first, validators second.
+//!
+//! Clean text must not pay for every detector, so nothing here runs a general regex. Each
+//! detector family has an anchor that a fast search finds, and does its real work only there:
+//!
+//! * one Aho-Corasick automaton over the literal prefixes of credentials and the other
+//!   keywords (`sk-`, `AKIA`, `ghp_`, `eyJ`, `-----BEGIN`, `://`, `Bearer`, `aws`, ...);
+//! * `memchr` for `@` (email) and `:` (IPv6);
+//! * a SWAR search for ASCII digits, whose runs (digit groups joined by single separators)
+//!   feed the card, phone, SSN, IPv4 and IBAN validators.
+//!
+//! From an anchor, a scanner expands over the characters its format allows, checks ASCII
+//! word boundaries on both sides and calls a validator ([`crate::validate`]). Every expansion
+//! is bounded or starts only at a token's left boundary, so the whole scan is linear in the
+//! input, including on pathological text (megabytes of digits or `@`).
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use memchr::memmem;
+
+use crate::detectors::Builtin;
+use crate::validate;
+
+/// A finding before allow lists and overlap resolution: a byte span and its detector id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub det: u16,
+}
+
+/// Literal anchors found by the Aho-Corasick pass. The automaton is case-sensitive so that
+/// its SIMD prefilter (Teddy) works; the keywords people write in several cases are listed in
+/// each of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trigger {
+    SkDash,
+    StripeSk,
+    StripeRk,
+    AwsKeyId,
+    GithubClassic,
+    GithubPat,
+    Gitlab,
+    Slack,
+    SlackHook,
+    Google,
+    Jwt,
+    Pem,
+    Scheme,
+    Bearer,
+    Basic,
+    AwsKeyword,
+}
+
+const TRIGGERS: &[(&str, Trigger, &[Builtin])] = &[
+    (
+        "sk-",
+        Trigger::SkDash,
+        &[Builtin::OpenaiApiKey, Builtin::AnthropicApiKey],
+    ),
+    ("sk_", Trigger::StripeSk, &[Builtin::StripeKey]),
+    ("rk_", Trigger::StripeRk, &[Builtin::StripeKey]),
+    ("AKIA", Trigger::AwsKeyId, &[Builtin::AwsAccessKeyId]),
+    ("ASIA", Trigger::AwsKeyId, &[Builtin::AwsAccessKeyId]),
+    ("ghp_", Trigger::GithubClassic, &[Builtin::GithubToken]),
+    ("gho_", Trigger::GithubClassic, &[Builtin::GithubToken]),
+    ("ghu_", Trigger::GithubClassic, &[Builtin::GithubToken]),
+    ("ghs_", Trigger::GithubClassic, &[Builtin::GithubToken]),
+    ("ghr_", Trigger::GithubClassic, &[Builtin::GithubToken]),
+    ("github_pat_", Trigger::GithubPat, &[Builtin::GithubToken]),
+    ("glpat-", Trigger::Gitlab, &[Builtin::GitlabToken]),
+    ("xox", Trigger::Slack, &[Builtin::SlackToken]),
+    (
+        "hooks.slack.com/",
+        Trigger::SlackHook,
+        &[Builtin::SlackWebhook],
+    ),
+    ("AIza", Trigger::Google, &[Builtin::GoogleApiKey]),
+    ("eyJ", Trigger::Jwt, &[Builtin::Jwt]),
+    ("-----BEGIN ", Trigger::Pem, &[Builtin::PrivateKey]),
+    ("://", Trigger::Scheme, &[Builtin::UrlPassword]),
+    ("Bearer", Trigger::Bearer, &[Builtin::BearerToken]),
+    ("bearer", Trigger::Bearer, &[Builtin::BearerToken]),
+    ("BEARER", Trigger::Bearer, &[Builtin::BearerToken]),
+    ("Basic", Trigger::Basic, &[Builtin::BasicAuth]),
+    ("basic", Trigger::Basic, &[Builtin::BasicAuth]),
+    ("BASIC", Trigger::Basic, &[Builtin::BasicAuth]),
+    ("aws", Trigger::AwsKeyword, &[Builtin::AwsSecretAccessKey]),
+    ("AWS", Trigger::AwsKeyword, &[Builtin::AwsSecretAccessKey]),
+    ("Aws", Trigger::AwsKeyword, &[Builtin::AwsSecretAccessKey]),
+    (
+        "secret",
+        Trigger::AwsKeyword,
+        &[Builtin::AwsSecretAccessKey],
+    ),
+    (
+        "Secret",
+        Trigger::AwsKeyword,
+        &[Builtin::AwsSecretAccessKey],
+    ),
+    (
+        "SECRET",
+        Trigger::AwsKeyword,
+        &[Builtin::AwsSecretAccessKey],
+    ),
+];
+
+/// How far from an `aws`/`secret` keyword an AWS secret access key is looked for.
+const AWS_BEFORE: usize = 96;
+const AWS_AFTER: usize = 160;
+
+/// Most digit groups one run is evaluated over at once (bounds memory on `1 1 1 1 ...`).
+const MAX_RUN_GROUPS: usize = 32;
+/// Most groups one finding spans (`+44 (0) 20 7946 0958` has 5).
+const MAX_FINDING_GROUPS: usize = 8;
+
+const WORD: u8 = 1;
+const KEY: u8 = 2;
+const B64: u8 = 4;
+
+/// Byte classes, one table lookup each (the token loops run over every byte of a hash or a
+/// UUID in technical text).
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut c = 0;
+        if b.is_ascii_alphanumeric() {
+            c |= WORD | KEY | B64;
+        }
+        if b == b'_' {
+            c |= WORD | KEY;
+        }
+        if b == b'-' {
+            c |= KEY;
+        }
+        if b == b'+' || b == b'/' {
+            c |= B64;
+        }
+        t[i] = c;
+        i += 1;
+    }
+    t
+};
+
+/// `[A-Za-z0-9_]`: the ASCII word characters of `(?-u:\b)`.
+#[inline]
+fn is_word(b: u8) -> bool {
+    CLASS[usize::from(b)] & WORD != 0
+}
+
+/// `[A-Za-z0-9_-]`: the characters of API keys and base64url.
+#[inline]
+fn is_key_char(b: u8) -> bool {
+    CLASS[usize::from(b)] & KEY != 0
+}
+
+#[inline]
+fn is_b64url(b: u8) -> bool {
+    is_key_char(b)
+}
+
+/// `[A-Za-z0-9+/]`: standard base64 without padding.
+#[inline]
+fn is_b64(b: u8) -> bool {
+    CLASS[usize::from(b)] & B64 != 0
+}
+
+#[inline]
+fn run_end(t: &[u8], mut i: usize, pred: impl Fn(u8) -> bool) -> usize {
+    while i < t.len() && pred(t[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// The first ASCII digit at or after `i`, eight bytes at a time.
+#[inline]
+fn next_digit(t: &[u8], mut i: usize) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    while i + 8 <= t.len() {
+        let x = u64::from_le_bytes(t[i..i + 8].try_into().expect("8 bytes"));
+        // a digit is a byte whose xor with '0' is below 10; the lowest flagged lane is exact
+        let y = x ^ (0x30 * LO);
+        let m = y.wrapping_sub(10 * LO) & !y & HI;
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    (i..t.len()).find(|&k| t[k].is_ascii_digit())
+}
+
+/// Below this many bytes the literal automaton runs without its SIMD prefilter, whose set-up
+/// costs more than it saves on the short strings of message JSON (`"role"`, `"user"`).
+const SHORT: usize = 64;
+
+/// The literal anchors: one automaton with the prefilter for long text, one without.
+#[derive(Debug, Clone)]
+struct Literals {
+    long: AhoCorasick,
+    short: AhoCorasick,
+    kinds: Vec<Trigger>,
+}
+
+/// The built-in detectors, compiled for the enabled set.
+#[derive(Debug, Clone)]
+pub(crate) struct Scanner {
+    on: [bool; Builtin::ALL.len()],
+    literals: Option<Literals>,
+    numbers: bool,
+}
+
+/// Byte-level helpers carry the text and the output together.
+struct Ctx<'t, 'o> {
+    t: &'t [u8],
+    out: &'o mut Vec<Hit>,
+    on: &'t [bool; Builtin::ALL.len()],
+}
+
+impl Ctx<'_, '_> {
+    #[inline]
+    fn hit(&mut self, start: usize, end: usize, b: Builtin) {
+        if self.on[b as usize] && start < end {
+            self.out.push(Hit {
+                start,
+                end,
+                det: b as u16,
+            });
+        }
+    }
+
+    /// True when the byte before `i` is not one `inside` accepts (or `i` starts the text).
+    #[inline]
+    fn left_ok(&self, i: usize, inside: impl Fn(u8) -> bool) -> bool {
+        i == 0 || !inside(self.t[i - 1])
+    }
+}
+
+impl Scanner {
+    pub(crate) fn new(on: [bool; Builtin::ALL.len()]) -> Scanner {
+        let mut pats = Vec::new();
+        let mut kinds = Vec::new();
+        for (lit, trig, users) in TRIGGERS {
+            if users.iter().any(|b| on[*b as usize]) {
+                pats.push(*lit);
+                kinds.push(*trig);
+            }
+        }
+        let literals = (!pats.is_empty()).then(|| {
+            let build = |prefilter: bool| {
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .prefilter(prefilter)
+                    .build(&pats)
+                    .expect("literal anchors compile")
+            };
+            Literals {
+                long: build(true),
+                short: build(false),
+                kinds,
+            }
+        });
+        let numbers = [
+            Builtin::CreditCard,
+            Builtin::Phone,
+            Builtin::UsSsn,
+            Builtin::Iban,
+            Builtin::IpAddress,
+        ]
+        .iter()
+        .any(|b| on[*b as usize]);
+        Scanner {
+            on,
+            literals,
+            numbers,
+        }
+    }
+
+    /// Appends the built-in findings in `text` to `out` (unsorted, possibly overlapping).
+    pub(crate) fn scan(&self, text: &str, out: &mut Vec<Hit>) {
+        let t = text.as_bytes();
+        let mut cx = Ctx {
+            t,
+            out,
+            on: &self.on,
+        };
+        if let Some(lit) = &self.literals {
+            let ac = if t.len() < SHORT {
+                &lit.short
+            } else {
+                &lit.long
+            };
+            let mut covered = Covered::default();
+            for m in ac.find_iter(t) {
+                cx.literal(
+                    lit.kinds[m.pattern().as_usize()],
+                    m.start(),
+                    m.end(),
+                    &mut covered,
+                );
+            }
+        }
+        if self.on[Builtin::Email as usize] {
+            cx.emails();
+        }
+        if self.on[Builtin::IpAddress as usize] {
+            cx.ipv6();
+        }
+        if self.numbers {
+            cx.numbers();
+        }
+    }
+}
+
+/// Where earlier anchors of the same kind already looked, so overlapping windows and
+/// unterminated blocks are not scanned twice.
+#[derive(Default)]
+struct Covered {
+    pem: usize,
+    aws: usize,
+}
+
+impl Ctx<'_, '_> {
+    fn literal(&mut self, trig: Trigger, p: usize, q: usize, cov: &mut Covered) {
+        let t = self.t;
+        match trig {
+            Trigger::SkDash => {
+                if &t[p..q] != b"sk-" || !self.left_ok(p, is_key_char) {
+                    return;
+                }
+                if t[q..].starts_with(b"ant-") {
+                    let end = run_end(t, q + 4, is_key_char);
+                    let body = &t[q + 4..end];
+                    if body.len() >= 20 && validate::mixed_classes(body) {
+                        self.hit(p, end, Builtin::AnthropicApiKey);
+                    }
+                } else {
+                    let end = run_end(t, q, is_key_char);
+                    let body = &t[q..end];
+                    if body.len() >= 20 && validate::mixed_classes(body) {
+                        self.hit(p, end, Builtin::OpenaiApiKey);
+                    }
+                }
+            }
+            Trigger::StripeSk | Trigger::StripeRk => {
+                if !matches!(&t[p..q], b"sk_" | b"rk_") || !self.left_ok(p, is_word) {
+                    return;
+                }
+                let rest = &t[q..];
+                if !(rest.starts_with(b"live_") || rest.starts_with(b"test_")) {
+                    return;
+                }
+                let end = run_end(t, q + 5, |b| b.is_ascii_alphanumeric());
+                let body = &t[q + 5..end];
+                if body.len() >= 16 && validate::mixed_classes(body) && !is_word_at(t, end) {
+                    self.hit(p, end, Builtin::StripeKey);
+                }
+            }
+            Trigger::AwsKeyId => {
+                if !matches!(&t[p..q], b"AKIA" | b"ASIA") || !self.left_ok(p, is_word) {
+                    return;
+                }
+                let end = q + 16;
+                if end <= t.len()
+                    && t[q..end]
+                        .iter()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                    && !is_word_at(t, end)
+                {
+                    self.hit(p, end, Builtin::AwsAccessKeyId);
+                }
+            }
+            Trigger::GithubClassic => {
+                if t[p..q].iter().any(u8::is_ascii_uppercase) || !self.left_ok(p, is_word) {
+                    return;
+                }
+                let end = run_end(t, q, |b| b.is_ascii_alphanumeric());
+                let body = &t[q..end];
+                if body.len() >= 30 && validate::mixed_classes(body) && !is_word_at(t, end) {
+                    self.hit(p, end, Builtin::GithubToken);
+                }
+            }
+            Trigger::GithubPat => {
+                if &t[p..q] != b"github_pat_" || !self.left_ok(p, is_word) {
+                    return;
+                }
+                let end = run_end(t, q, is_word);
+                let body = &t[q..end];
+                if body.len() >= 22 && validate::mixed_classes(body) {
+                    self.hit(p, end, Builtin::GithubToken);
+                }
+            }
+            Trigger::Gitlab => {
+                if &t[p..q] != b"glpat-" || !self.left_ok(p, is_key_char) {
+                    return;
+                }
+                let end = run_end(t, q, |b| is_key_char(b) || b == b'.');
+                let end = trim_end(t, q, end, b'.');
+                let body = &t[q..end];
+                if body.len() >= 20 && validate::mixed_classes(body) {
+                    self.hit(p, end, Builtin::GitlabToken);
+                }
+            }
+            Trigger::Slack => {
+                if &t[p..q] != b"xox" || !self.left_ok(p, is_key_char) {
+                    return;
+                }
+                if q + 2 > t.len() || !b"abprs".contains(&t[q]) || t[q + 1] != b'-' {
+                    return;
+                }
+                let end = run_end(t, q + 2, |b| b.is_ascii_alphanumeric() || b == b'-');
+                let body = &t[q + 2..end];
+                if body.len() >= 10 && body.iter().any(u8::is_ascii_digit) {
+                    self.hit(p, end, Builtin::SlackToken);
+                }
+            }
+            Trigger::SlackHook => {
+                let rest = &t[q..];
+                let kind = [&b"services/"[..], b"workflows/", b"triggers/"]
+                    .into_iter()
+                    .find(|k| rest.starts_with(k));
+                let Some(kind) = kind else { return };
+                let path = q + kind.len();
+                let end = run_end(t, path, |b| is_key_char(b) || b == b'/');
+                if end - path < 20 {
+                    return;
+                }
+                let start = [&b"https://"[..], b"http://"]
+                    .into_iter()
+                    .find(|s| t[..p].ends_with(s))
+                    .map_or(p, |s| p - s.len());
+                self.hit(start, end, Builtin::SlackWebhook);
+            }
+            Trigger::Google => {
+                if &t[p..q] != b"AIza" || !self.left_ok(p, is_key_char) {
+                    return;
+                }
+                let end = run_end(t, q, is_key_char);
+                if end - q == 35 {
+                    self.hit(p, end, Builtin::GoogleApiKey);
+                }
+            }
+            Trigger::Jwt => {
+                if &t[p..q] != b"eyJ" || !self.left_ok(p, |b| is_b64url(b) || b == b'.') {
+                    return;
+                }
+                self.jwt(p);
+            }
+            Trigger::Pem => {
+                if p < cov.pem || &t[p..q] != b"-----BEGIN " {
+                    return;
+                }
+                if let Some(end) = pem_block(t, q) {
+                    cov.pem = end;
+                    self.hit(p, end, Builtin::PrivateKey);
+                }
+            }
+            Trigger::Scheme => self.url_password(p),
+            Trigger::Bearer => {
+                if !self.left_ok(p, |b| b.is_ascii_alphanumeric()) {
+                    return;
+                }
+                let s = run_end(t, q, |b| b == b' ' || b == b'\t');
+                if s == q || s - q > 8 {
+                    return;
+                }
+                let e = run_end(t, s, |b| {
+                    b.is_ascii_alphanumeric() || b"-._~+/".contains(&b)
+                });
+                let e = run_end(t, e, |b| b == b'=');
+                let tok = &t[s..e];
+                if tok.len() >= 12 && validate::mixed_classes(tok) && !is_word_at(t, e) {
+                    self.hit(s, e, Builtin::BearerToken);
+                }
+            }
+            Trigger::Basic => {
+                if !self.left_ok(p, |b| b.is_ascii_alphanumeric()) {
+                    return;
+                }
+                let s = run_end(t, q, |b| b == b' ' || b == b'\t');
+                if s == q || s - q > 8 {
+                    return;
+                }
+                let e = run_end(t, s, is_b64);
+                let e = run_end(t, e, |b| b == b'=');
+                let tok = &t[s..e];
+                if tok.len() >= 8 && !is_word_at(t, e) && validate::basic_credentials(tok) {
+                    self.hit(s, e, Builtin::BasicAuth);
+                }
+            }
+            Trigger::AwsKeyword => {
+                let from = p.saturating_sub(AWS_BEFORE).max(cov.aws);
+                let to = (q + AWS_AFTER).min(t.len());
+                if from < to {
+                    self.aws_secrets(from, to);
+                    cov.aws = to;
+                }
+            }
+        }
+    }
+
+    /// 40-character base64 tokens starting in `from..to` (AWS secret access keys), not glued
+    /// to an identifier (`_`, `-`) or followed by padding.
+    fn aws_secrets(&mut self, from: usize, to: usize) {
+        let t = self.t;
+        let mut i = from;
+        while i < to {
+            if !is_b64(t[i]) {
+                i += 1;
+                continue;
+            }
+            let e = run_end(t, i, is_b64);
+            if e - i == 40
+                && self.left_ok(i, |b| is_b64(b) || b == b'_' || b == b'-')
+                && !(e < t.len() && matches!(t[e], b'_' | b'-' | b'='))
+            {
+                let tok = &t[i..e];
+                if tok.iter().any(u8::is_ascii_uppercase) && tok.iter().any(u8::is_ascii_lowercase)
+                {
+                    self.hit(i, e, Builtin::AwsSecretAccessKey);
+                }
+            }
+            i = e;
+        }
+    }
+
+    fn jwt(&mut self, p: usize) {
+        let t = self.t;
+        let mut ends = [0usize; 5];
+        let mut n = 0;
+        let mut i = p;
+        loop {
+            let e = run_end(t, i, is_b64url);
+            ends[n] = e;
+            n += 1;
+            // a further part needs a dot; the signature of an unsecured JWT may be empty
+            if n == 5 || e >= t.len() || t[e] != b'.' {
+                break;
+            }
+            if n >= 2 && (e + 1 >= t.len() || !is_b64url(t[e + 1])) {
+                if n == 2 {
+                    ends[n] = e + 1;
+                    n += 1;
+                }
+                break;
+            }
+            i = e + 1;
+        }
+        if n < 3 || ends[1] - ends[0] < 2 {
+            return;
+        }
+        if validate::jwt_header(&t[p..ends[0]]) {
+            self.hit(p, ends[n - 1], Builtin::Jwt);
+        }
+    }
+
+    fn url_password(&mut self, p: usize) {
+        let t = self.t;
+        let mut k = p;
+        while k > 0 && (t[k - 1].is_ascii_alphanumeric() || b"+.-".contains(&t[k - 1])) {
+            k -= 1;
+        }
+        if k == p || !t[k].is_ascii_alphabetic() {
+            return;
+        }
+        let a = p + 3;
+        let mut e = a;
+        let mut at = None;
+        while e < t.len() && e - a < 2048 && !url_stop(t[e]) {
+            if t[e] == b'@' {
+                at = Some(e);
+            }
+            e += 1;
+        }
+        let Some(at) = at else { return };
+        if let Some(colon) = memchr::memchr(b':', &t[a..at]) {
+            self.hit(a + colon + 1, at, Builtin::UrlPassword);
+        }
+    }
+
+    fn emails(&mut self) {
+        let t = self.t;
+        let local = |b: u8| b.is_ascii_alphanumeric() || b"._%+-'".contains(&b);
+        let mut upto = 0;
+        let mut authorities = Authorities::new(t);
+        for at in memchr::memchr_iter(b'@', t) {
+            if at < upto {
+                continue;
+            }
+            let mut s = at;
+            while s > 0 && at - s <= 64 && local(t[s - 1]) {
+                s -= 1;
+            }
+            while s < at && matches!(t[s], b'.' | b'\'') {
+                s += 1;
+            }
+            let lp = &t[s..at];
+            if lp.is_empty()
+                || lp.len() > 64
+                || (s > 0 && local(t[s - 1]))
+                || lp.ends_with(b".")
+                || memmem::find(lp, b"..").is_some()
+                || authorities.contains(at)
+            {
+                continue;
+            }
+            let Some(end) = domain_end(t, at + 1) else {
+                continue;
+            };
+            // `git@github.com:org/repo.git` is an SSH remote, not an address
+            if end + 1 < t.len()
+                && t[end] == b':'
+                && (t[end + 1].is_ascii_alphanumeric() || b"/~".contains(&t[end + 1]))
+            {
+                continue;
+            }
+            self.hit(s, end, Builtin::Email);
+            upto = end;
+        }
+    }
+
+    fn ipv6(&mut self) {
+        let t = self.t;
+        let v6 = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
+        let mut upto = 0;
+        for c in memchr::memchr_iter(b':', t) {
+            if c < upto {
+                continue;
+            }
+            let mut s = c;
+            while s > 0 && c - s < 45 && v6(t[s - 1]) {
+                s -= 1;
+            }
+            let mut e = run_end(t, c, v6);
+            upto = e;
+            if e - s > 45 {
+                continue;
+            }
+            while e > s && t[e - 1] == b'.' {
+                e -= 1;
+            }
+            let cand = &t[s..e];
+            if (s > 0 && (is_word(t[s - 1]) || t[s - 1] == b':'))
+                || is_word_at(t, e)
+                || memchr::memchr_iter(b':', cand).count() < 2
+                || !cand.iter().any(u8::is_ascii_digit)
+            {
+                continue;
+            }
+            if validate::ipv6(cand) {
+                self.hit(s, e, Builtin::IpAddress);
+            }
+        }
+    }
+
+    fn numbers(&mut self) {
+        let t = self.t;
+        let mut groups = Groups::default();
+        let mut i = 0;
+        while let Some(d) = next_digit(t, i) {
+            if self.on[Builtin::Iban as usize]
+                && d >= 2
+                && t[d - 1].is_ascii_uppercase()
+                && t[d - 2].is_ascii_uppercase()
+                && (d == 2 || !is_word(t[d - 3]))
+            {
+                if let Some(end) = iban_at(t, d - 2) {
+                    self.hit(d - 2, end, Builtin::Iban);
+                    i = end;
+                    continue;
+                }
+            }
+            let st = if d > 0 && (t[d - 1] == b'+' || t[d - 1] == b'(') {
+                d - 1
+            } else {
+                d
+            };
+            if !number_left_ok(t, st) {
+                i = run_end(t, d, is_word);
+                continue;
+            }
+            i = self.digit_run(st, &mut groups);
+        }
+    }
+
+    /// Parses the run of digit groups at `st` and records the findings in it; returns where
+    /// scanning goes on.
+    fn digit_run(&mut self, st: usize, groups: &mut Groups) -> usize {
+        let t = self.t;
+        let plus = t[st] == b'+';
+        let (end, glued) = parse_groups(t, if plus { st + 1 } else { st }, groups);
+        let groups = groups.as_slice();
+        let n = groups.len();
+        let capped = n == MAX_RUN_GROUPS;
+        // findings may start in this many groups; with a capped run the rest is parsed again
+        let starts = if capped {
+            MAX_RUN_GROUPS - MAX_FINDING_GROUPS
+        } else {
+            n
+        };
+        // digits before each group, so hopeless candidates skip the validators
+        let mut before = [0usize; MAX_RUN_GROUPS + 1];
+        for (k, g) in groups.iter().enumerate() {
+            before[k + 1] = before[k] + (g.e - g.s);
+        }
+        let worth = |i: usize, j: usize| {
+            let nd = before[j + 1] - before[i];
+            // the shortest finding is an IPv4 address (4 dotted groups) or a 7-digit phone
+            nd <= 20 && (nd >= 7 || (j - i == 3 && groups[i + 1..=j].iter().all(|g| g.sep == b'.')))
+        };
+        let mut i = 0;
+        let mut resume = None;
+        while i < starts {
+            if i > 0 && plus && resume.is_none() {
+                // the tail of an invalid international number is not a national one
+                break;
+            }
+            if i > 0 && !groups[i].space {
+                i += 1;
+                continue;
+            }
+            let last = (i + MAX_FINDING_GROUPS).min(n) - 1;
+            let found = (i..=last).rev().find_map(|j| {
+                if (j + 1 < n && !groups[j + 1].space) || !worth(i, j) {
+                    return None;
+                }
+                let kind = self.classify(&groups[i..=j], plus && i == 0, i == 0)?;
+                Some((j, kind))
+            });
+            match found {
+                Some((j, kind)) => {
+                    let g = &groups[i];
+                    let s = g.s - usize::from(g.paren) - usize::from(plus && i == 0);
+                    let e = groups[j].e + usize::from(groups[j].paren);
+                    self.hit(s, e, kind);
+                    resume = Some(e);
+                    i = j + 1;
+                }
+                None => i += 1,
+            }
+        }
+        if capped {
+            let from = groups[starts.max(i).min(n - 1)].s;
+            return resume.map_or(from, |r| r.max(from));
+        }
+        match glued {
+            Some(g) => run_end(t, g, is_word),
+            None => end,
+        }
+    }
+
+    /// The detector whose validator accepts these groups. `run_start`: the groups start the
+    /// run (national numbers with a trunk 0 are not looked for inside longer runs).
+    fn classify(&self, gs: &[Group], plus: bool, run_start: bool) -> Option<Builtin> {
+        let t = self.t;
+        let nd: usize = gs.iter().map(|g| g.e - g.s).sum();
+        if nd > 20 {
+            return None;
+        }
+        let mut buf = [0u8; 20];
+        let mut k = 0;
+        for g in gs {
+            buf[k..k + g.e - g.s].copy_from_slice(&t[g.s..g.e]);
+            k += g.e - g.s;
+        }
+        let digits = &buf[..nd];
+        let lens = |i: usize| gs[i].e - gs[i].s;
+        let parens = gs.iter().any(|g| g.paren);
+        let uniform = gs.len() < 2 || gs[2..].iter().all(|g| g.sep == gs[1].sep);
+        let on = |b: Builtin| self.on[b as usize];
+
+        if on(Builtin::IpAddress)
+            && !plus
+            && !parens
+            && gs.len() == 4
+            && gs[1..].iter().all(|g| g.sep == b'.' && !g.space)
+            && (0..4).all(|i| lens(i) <= 3)
+            && validate::ipv4(&t[gs[0].s..gs[3].e])
+        {
+            return Some(Builtin::IpAddress);
+        }
+        if on(Builtin::UsSsn)
+            && !plus
+            && !parens
+            && gs.len() == 3
+            && uniform
+            && matches!(gs[1].sep, b'-' | b' ')
+            && (lens(0), lens(1), lens(2)) == (3, 2, 4)
+            && validate::us_ssn(&digits[..3], &digits[3..5], &digits[5..])
+        {
+            return Some(Builtin::UsSsn);
+        }
+        if on(Builtin::CreditCard)
+            && !plus
+            && !parens
+            && (13..=19).contains(&nd)
+            && (gs.len() == 1
+                || (gs.len() <= 5
+                    && uniform
+                    && matches!(gs[1].sep, b' ' | b'-')
+                    && lens(0) == 4
+                    && (1..gs.len()).all(|i| (2..=6).contains(&lens(i)))))
+            && validate::card_brand(digits).is_some()
+        {
+            return Some(Builtin::CreditCard);
+        }
+        if on(Builtin::Phone) && phone(gs, plus, run_start, digits, uniform) {
+            return Some(Builtin::Phone);
+        }
+        None
+    }
+}
+
+/// True when the number run starting at `st` is not the tail of a word or of a dotted or
+/// dashed token (`v1.2`, `build-42`).
+fn number_left_ok(t: &[u8], st: usize) -> bool {
+    if st == 0 {
+        return true;
+    }
+    let p = t[st - 1];
+    if is_word(p) {
+        return false;
+    }
+    !(matches!(
+        p,
+        b'.' | b'-' | b'+' | b'/' | b'\\' | b'#' | b'$' | b'%' | b','
+    ) && st >= 2
+        && t[st - 2].is_ascii_alphanumeric())
+}
+
+#[inline]
+fn is_word_at(t: &[u8], i: usize) -> bool {
+    i < t.len() && is_word(t[i])
+}
+
+fn trim_end(t: &[u8], s: usize, mut e: usize, c: u8) -> usize {
+    while e > s && t[e - 1] == c {
+        e -= 1;
+    }
+    e
+}
+
+/// The groups of one run, on the stack.
+struct Groups {
+    g: [Group; MAX_RUN_GROUPS],
+    n: usize,
+}
+
+impl Default for Groups {
+    fn default() -> Self {
+        let empty = Group {
+            s: 0,
+            e: 0,
+            paren: false,
+            sep: 0,
+            space: false,
+        };
+        Groups {
+            g: [empty; MAX_RUN_GROUPS],
+            n: 0,
+        }
+    }
+}
+
+impl Groups {
+    fn clear(&mut self) {
+        self.n = 0;
+    }
+
+    fn push(&mut self, g: Group) {
+        self.g[self.n] = g;
+        self.n += 1;
+    }
+
+    fn len(&self) -> usize {
+        self.n
+    }
+
+    fn as_slice(&self) -> &[Group] {
+        &self.g[..self.n]
+    }
+}
+
+/// A group of digits inside a number run.
+#[derive(Debug, Clone, Copy)]
+struct Group {
+    /// First digit.
+    s: usize,
+    /// After the last digit.
+    e: usize,
+    /// Written in parentheses: `(415)`.
+    paren: bool,
+    /// The separator before it: `b' '`, `b'-'`, `b'.'` or 0 (none, or parentheses only).
+    sep: u8,
+    /// Whitespace in the gap before it (findings may start or end there).
+    space: bool,
+}
+
+/// Digit groups joined by single separators (` `, `-`, `.`, ` - `, `) `, `(`) from `k`.
+/// Returns where the run ends and, if it stopped at a group glued to letters (`550e8400`),
+/// where that group starts.
+fn parse_groups(t: &[u8], mut k: usize, groups: &mut Groups) -> (usize, Option<usize>) {
+    groups.clear();
+    let n = t.len();
+    let (mut sep, mut space) = (0u8, false);
+    loop {
+        let open = k < n && t[k] == b'(';
+        let ds = k + usize::from(open);
+        let de = run_end(t, ds, |b| b.is_ascii_digit());
+        if de == ds {
+            return (k, None);
+        }
+        if de < n && (t[de].is_ascii_alphabetic() || t[de] == b'_') {
+            return (k, Some(ds));
+        }
+        let paren = open && de < n && t[de] == b')';
+        groups.push(Group {
+            s: ds,
+            e: de,
+            paren,
+            sep,
+            space,
+        });
+        k = de + usize::from(paren);
+        if groups.len() == MAX_RUN_GROUPS {
+            return (k, None);
+        }
+        let g0 = k;
+        let (mut s2, mut sp2) = (0u8, false);
+        if k < n && t[k] == b' ' {
+            s2 = b' ';
+            sp2 = true;
+            k += 1;
+        }
+        if k < n && (t[k] == b'-' || t[k] == b'.') {
+            s2 = t[k];
+            k += 1;
+            if k < n && t[k] == b' ' && sp2 {
+                k += 1;
+            }
+        }
+        let next_open = k + 1 < n && t[k] == b'(' && t[k + 1].is_ascii_digit();
+        let next_digit = k < n && t[k].is_ascii_digit();
+        if next_open || (next_digit && (k > g0 || paren)) {
+            sep = s2;
+            space = sp2;
+            continue;
+        }
+        return (g0, None);
+    }
+}
+
+fn phone(gs: &[Group], plus: bool, run_start: bool, digits: &[u8], uniform: bool) -> bool {
+    let mut lens_buf = [0usize; MAX_FINDING_GROUPS];
+    let mut parens_buf = [false; MAX_FINDING_GROUPS];
+    for (i, g) in gs.iter().enumerate() {
+        lens_buf[i] = g.e - g.s;
+        parens_buf[i] = g.paren;
+    }
+    let lens = &lens_buf[..gs.len()];
+    let parens = &parens_buf[..gs.len()];
+    let nd = digits.len();
+    let intl = plus
+        || (run_start
+            && digits.starts_with(b"00")
+            && gs.len() >= 2
+            && lens[0] >= 2
+            && !gs[0].paren);
+    if intl {
+        // `+44 (0)20 ...`: the parenthesized trunk 0 is not dialled from abroad
+        let mut buf = [0u8; 20];
+        let mut n = 0;
+        let mut at = 0;
+        for (i, g) in gs.iter().enumerate() {
+            let l = lens[i];
+            if !(i >= 1 && g.paren && l == 1 && digits[at] == b'0') {
+                buf[n..n + l].copy_from_slice(&digits[at..at + l]);
+                n += l;
+            }
+            at += l;
+        }
+        let d = if plus { &buf[..n] } else { &buf[2..n] };
+        // only the area code may be in parentheses
+        if gs.iter().skip(2).any(|g| g.paren) {
+            return false;
+        }
+        if validate::e164(d) {
+            return true;
+        }
+        // `+44 020 7946 0958`: a trunk 0 kept by mistake is still that phone number
+        return validate::country_code(d).is_some_and(|(_, nsn)| {
+            nsn.first() == Some(&b'0') && {
+                let cc_len = d.len() - nsn.len();
+                let mut fixed = [0u8; 20];
+                fixed[..cc_len].copy_from_slice(&d[..cc_len]);
+                fixed[cc_len..d.len() - 1].copy_from_slice(&nsn[1..]);
+                validate::e164(&fixed[..d.len() - 1])
+            }
+        });
+    }
+    // North American: (NPA) NXX-XXXX, NPA-NXX-XXXX, NPA.NXX.XXXX, 1-NPA-NXX-XXXX
+    let nanp_groups = |g: &[Group], l: &[usize], p: &[bool]| match l {
+        [3, 3, 4] => !p[1] && !p[2] && (p[0] || (g[1].sep != 0 && g[1].sep == g[2].sep)),
+        [3, 7] => p[0] && !p[1],
+        _ => false,
+    };
+    if nd == 10 && nanp_groups(gs, lens, parens) {
+        // NANP-shaped numbers are judged by NANP rules alone: (012) 345-6789 is not a
+        // national number with a trunk 0
+        return validate::nanp(digits);
+    }
+    if nd == 11
+        && digits[0] == b'1'
+        && lens[0] == 1
+        && !parens[0]
+        && gs.len() > 1
+        && nanp_groups(&gs[1..], &lens[1..], &parens[1..])
+    {
+        return validate::nanp(&digits[1..]);
+    }
+    // national numbers with a trunk 0: 020 7946 0958, 01 23 45 67 89, 030 12345678
+    if run_start
+        && digits[0] == b'0'
+        && digits.get(1).is_some_and(|&d| d != b'0')
+        && (10..=11).contains(&nd)
+        && (2..=6).contains(&gs.len())
+        && lens.iter().all(|&l| l >= 2)
+        && !parens[1..].iter().any(|&p| p)
+    {
+        let seps_ok = if parens[0] {
+            gs.len() < 3 || gs[3..].iter().all(|g| g.sep == gs[2].sep)
+        } else {
+            uniform && gs[1].sep != 0
+        };
+        return seps_ok;
+    }
+    false
+}
+
+/// The end of an IBAN whose country code starts at `s` (print format spaces allowed).
+fn iban_at(t: &[u8], s: usize) -> Option<usize> {
+    if s + 4 > t.len() || !t[s + 2].is_ascii_digit() || !t[s + 3].is_ascii_digit() {
+        return None;
+    }
+    let len = validate::iban_length(&t[s..s + 2])?;
+    let mut buf = [0u8; 34];
+    buf[..4].copy_from_slice(&t[s..s + 4]);
+    let mut count = 4;
+    let mut k = s + 4;
+    let ok = |b: u8| b.is_ascii_uppercase() || b.is_ascii_digit();
+    while count < len {
+        if k < t.len() && ok(t[k]) {
+            buf[count] = t[k];
+            count += 1;
+            k += 1;
+        } else if k + 1 < t.len() && t[k] == b' ' && ok(t[k + 1]) {
+            k += 1;
+        } else {
+            return None;
+        }
+    }
+    if is_word_at(t, k) || !validate::iban(&buf[..len]) {
+        return None;
+    }
+    Some(k)
+}
+
+/// After `-----BEGIN LABEL-----` of a private key, the end of its END line; the rest of the
+/// text when the block is cut off (fail closed). `None` for certificates and public keys.
+fn pem_block(t: &[u8], q: usize) -> Option<usize> {
+    let window = &t[q..t.len().min(q + 80)];
+    let close = memmem::find(window, b"-----")?;
+    let label = &window[..close];
+    if !(label.ends_with(b"PRIVATE KEY") || label.ends_with(b"PRIVATE KEY BLOCK"))
+        || !label.iter().all(|b| b.is_ascii_uppercase() || *b == b' ')
+    {
+        return None;
+    }
+    let body = q + close + 5;
+    let mut end_line = Vec::with_capacity(label.len() + 14);
+    end_line.extend_from_slice(b"-----END ");
+    end_line.extend_from_slice(label);
+    end_line.extend_from_slice(b"-----");
+    Some(memmem::find(&t[body..], &end_line).map_or(t.len(), |i| body + i + end_line.len()))
+}
+
+/// The end of the domain of an email address starting at `d`, if it is a plausible one:
+/// two or more labels of letters, digits and inner hyphens, an alphabetic TLD of 2+ letters.
+fn domain_end(t: &[u8], d: usize) -> Option<usize> {
+    let mut i = d;
+    let mut labels = 0;
+    let mut last_label = (d, d);
+    let mut end = d;
+    loop {
+        let ls = i;
+        let le = run_end(t, i, |b| b.is_ascii_alphanumeric() || b == b'-');
+        if le == ls || le - ls > 63 || t[ls] == b'-' || t[le - 1] == b'-' {
+            break;
+        }
+        labels += 1;
+        last_label = (ls, le);
+        end = le;
+        if end - d > 253 {
+            return None;
+        }
+        if le + 1 < t.len() && t[le] == b'.' && t[le + 1].is_ascii_alphanumeric() {
+            i = le + 1;
+        } else {
+            break;
+        }
+    }
+    let tld = &t[last_label.0..last_label.1];
+    let tld_ok = (tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic))
+        || (tld.len() > 4 && tld[..4].eq_ignore_ascii_case(b"xn--"));
+    (labels >= 2 && tld_ok && !is_word_at(t, end)).then_some(end)
+}
+
+/// The authority parts of the URLs in a text (`scheme://` up to `/?#`, whitespace or a quote),
+/// found lazily and in order, so that asking about every `@` stays linear.
+struct Authorities<'t> {
+    t: &'t [u8],
+    schemes: memmem::FindIter<'t, 'static>,
+    /// The authority that contains or follows the last position asked about.
+    current: Option<(usize, usize)>,
+}
+
+impl<'t> Authorities<'t> {
+    fn new(t: &'t [u8]) -> Self {
+        Authorities {
+            t,
+            schemes: memmem::find_iter(t, b"://"),
+            current: None,
+        }
+    }
+
+    /// True when the `@` at `at` is inside a URL authority (`scheme://user:pass@host`): the
+    /// URL password scanner owns that text, and a URL user name is not an address. Positions
+    /// must be asked about in increasing order.
+    fn contains(&mut self, at: usize) -> bool {
+        loop {
+            match self.current {
+                Some((s, e)) if at < e => return at >= s,
+                _ => {}
+            }
+            let Some(p) = self.schemes.next() else {
+                self.current = Some((usize::MAX, usize::MAX));
+                return false;
+            };
+            let s = p + 3;
+            let limit = self.t.len().min(s + 2048);
+            let e = (s..limit).find(|&i| url_stop(self.t[i])).unwrap_or(limit);
+            self.current = Some((s, e));
+        }
+    }
+}
+
+/// Bytes that end the authority part of a URL.
+fn url_stop(b: u8) -> bool {
+    b.is_ascii_whitespace() || b"/?#\"'<>`\\[]{}|^".contains(&b) || b < 0x20
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(text: &str) -> Vec<(Builtin, &str)> {
+        let s = Scanner::new([true; Builtin::ALL.len()]);
+        let mut out = Vec::new();
+        s.scan(text, &mut out);
+        out.sort_by_key(|h| (h.start, h.end));
+        out.iter()
+            .map(|h| (Builtin::ALL[h.det as usize], &text[h.start..h.end]))
+            .collect()
+    }
+
+    fn one(text: &str) -> Option<(Builtin, &str)> {
+        let v = scan(text);
+        assert!(v.len() <= 1, "{text:?}: {v:?}");
+        v.into_iter().next()
+    }
+
+    #[test]
+    fn next_digit_finds_the_first_digit_in_every_lane() {
+        for len in 0..40 {
+            for pos in 0..len {
+                let mut v = vec![b'a'; len];
+                v[pos] = b'7';
+                if pos + 1 < len {
+                    v[pos + 1] = b'0';
+                }
+                assert_eq!(next_digit(&v, 0), Some(pos));
+            }
+            let mut v = vec![b'a'; len];
+            for (i, b) in v.iter_mut().enumerate() {
+                *b = [b'/', b':', 0x80, 0xff, b'a'][i % 5];
+            }
+            assert_eq!(next_digit(&v, 0), None);
+        }
+    }
+
+    #[test]
+    fn emails() {
+        use Builtin::Email;
+        assert_eq!(
+            one("mail john.doe+x@example.co.uk."),
+            Some((Email, "john.doe+x@example.co.uk"))
+        );
+        assert_eq!(
+            one("<a_b@sub.example.org>"),
+            Some((Email, "a_b@sub.example.org"))
+        );
+        assert_eq!(one("user@localhost"), None);
+        assert_eq!(one("lodash@4.17.21"), None);
+        assert_eq!(one("@dataclass"), None);
+        assert_eq!(one("a..b@example.com"), None);
+        assert_eq!(one("git@github.com:org/repo.git"), None);
+        assert_eq!(one("write to a@b.com: thanks"), Some((Email, "a@b.com")));
+        assert_eq!(one("x@-bad.com"), None);
+    }
+
+    #[test]
+    fn phones() {
+        use Builtin::Phone;
+        for p in [
+            "+1 415 555 2671",
+            "+1-415-555-2671",
+            "+14155552671",
+            "+1 (415) 555-2671",
+            "(415) 555-2671",
+            "(415)555-2671",
+            "415-555-2671",
+            "415.555.2671",
+            "415 555 2671",
+            "1-415-555-2671",
+            "+44 20 7946 0958",
+            "+44 (0)20 7946 0958",
+            "+44(0)20 7946 0958",
+            "0044 20 7946 0958",
+            "020 7946 0958",
+            "07700 900123",
+            "+49 30 12345678",
+            "030 12345678",
+            "+33 1 23 45 67 89",
+            "01 23 45 67 89",
+            "+91 98765 43210",
+            "+81 3-1234-5678",
+            "+61 2 9876 5432",
+            "+44 020 7946 0958",
+        ] {
+            let text = format!("call {p}, thanks");
+            assert_eq!(one(&text), Some((Phone, p)), "{p}");
+        }
+        for p in [
+            "123-456-7890",     // NPA starts with 1
+            "415-155-2671",     // NXX starts with 1
+            "4155552671",       // no separators, no +
+            "+999 123 456 789", // unassigned country code
+            "+1 415 555 267",   // too short
+            "+44 0 7946 0958",  // too short once the trunk 0 is dropped
+            "2024-01-15",
+            "10:30:45",
+            "1.2.3",
+            "0.5 12 34",
+            "order 2024-000123",
+            "(012) 345-6789",
+            "+289 415 555 2671",
+        ] {
+            assert_eq!(one(&format!("x {p} y")), None, "{p}");
+        }
+    }
+
+    #[test]
+    fn cards() {
+        use Builtin::CreditCard;
+        for c in [
+            "4111 1111 1111 1111",
+            "4111-1111-1111-1111",
+            "4111111111111111",
+            "5555 5555 5555 4444",
+            "2223 0031 2200 3222",
+            "3782 822463 10005",
+            "6011 1111 1111 1117",
+            "3530 1113 3330 0000",
+            "3056 930902 5904",
+            "4111 1111 1111 1111 003",
+        ] {
+            assert_eq!(one(&format!("card: {c}.")), Some((CreditCard, c)), "{c}");
+        }
+        assert_eq!(one("card 4111 1111 1111 1112"), None);
+        assert_eq!(one("id 4111111111111111abc"), None);
+        assert_eq!(one("4111 1111-1111 1111"), None);
+    }
+
+    #[test]
+    fn ssn_iban_ip() {
+        assert_eq!(
+            one("ssn 123-45-6789"),
+            Some((Builtin::UsSsn, "123-45-6789"))
+        );
+        assert_eq!(one("ssn 666-45-6789"), None);
+        assert_eq!(one("ssn 123-00-6789"), None);
+        assert_eq!(
+            one("IBAN DE89 3704 0044 0532 0130 00 ok"),
+            Some((Builtin::Iban, "DE89 3704 0044 0532 0130 00"))
+        );
+        assert_eq!(
+            one("to GB82WEST12345698765432."),
+            Some((Builtin::Iban, "GB82WEST12345698765432"))
+        );
+        assert_eq!(one("to DE88 3704 0044 0532 0130 00"), None);
+        assert_eq!(
+            one("from 192.168.1.20:8080"),
+            Some((Builtin::IpAddress, "192.168.1.20"))
+        );
+        assert_eq!(one("v1.2.3.4"), None);
+        assert_eq!(one("1.2.3.4.5"), None);
+        assert_eq!(one("999.1.1.1"), None);
+        assert_eq!(
+            one("at [2001:db8::8a2e:370:7334]:443"),
+            Some((Builtin::IpAddress, "2001:db8::8a2e:370:7334"))
+        );
+        assert_eq!(one("std::vector"), None);
+        assert_eq!(one("12:30:45"), None);
+        assert_eq!(one("mac 00:1a:2b:3c:4d:5e"), None);
+    }
+
+    #[test]
+    fn uuids_hashes_and_versions_are_clean() {
+        for s in [
+            "550e8400-e29b-41d4-a716-446655440000",
+            "commit 3f786850e387550fdab836ed7e6dc881de23001b",
+            "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "2024-03-15T10:30:00.123Z",
+            "version 1.24.3 and v2.0.0-rc.1",
+            "price $1,299.99 total 4,111,111,111",
+        ] {
+            assert_eq!(scan(s), vec![], "{s}");
+        }
+    }
+
+    #[test]
+    fn credentials() {
+        let k = "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z";
+        assert_eq!(one(&format!("key={k}")), Some((Builtin::OpenaiApiKey, k)));
+        let a = "sk-ant-api03-Zx9yW8vU7tS6rQ5pO4nM3lK2jI1hG0fE";
+        assert_eq!(
+            one(&format!("\"{a}\"")),
+            Some((Builtin::AnthropicApiKey, a))
+        );
+        assert_eq!(one("sk-this-is-not-a-real-key-at-all"), None);
+        assert_eq!(one("task-sk-Ab3dEf6hIj9kLm2nOp5qRs8tUv1"), None);
+        assert_eq!(
+            one("AKIAIOSFODNN7EXAMPLE"),
+            Some((Builtin::AwsAccessKeyId, "AKIAIOSFODNN7EXAMPLE"))
+        );
+        assert_eq!(one("XAKIAIOSFODNN7EXAMPLE"), None);
+        let s = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        assert_eq!(
+            one(&format!("aws_secret_access_key = {s}")),
+            Some((Builtin::AwsSecretAccessKey, s))
+        );
+        assert_eq!(one(&format!("unrelated {s}")), None);
+        let g = "ghp_1234567890abcdefghijABCDEFGHIJ123456";
+        assert_eq!(one(g), Some((Builtin::GithubToken, g)));
+        let g = "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+        assert_eq!(one(g), Some((Builtin::GithubToken, g)));
+        assert_eq!(
+            one("glpat-Ab12Cd34Ef56Gh78Ij90"),
+            Some((Builtin::GitlabToken, "glpat-Ab12Cd34Ef56Gh78Ij90"))
+        );
+        let x = "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx";
+        assert_eq!(one(x), Some((Builtin::SlackToken, x)));
+        let h = "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX";
+        assert_eq!(
+            one(&format!("post to {h} now")),
+            Some((Builtin::SlackWebhook, h))
+        );
+        let st = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
+        assert_eq!(one(st), Some((Builtin::StripeKey, st)));
+        let gk = "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q";
+        assert_eq!(one(gk), Some((Builtin::GoogleApiKey, gk)));
+        assert_eq!(one("AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7"), None);
+    }
+
+    #[test]
+    fn jwt_bearer_basic_pem_url() {
+        let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+        let text = format!("Authorization: Bearer {jwt}");
+        let v = scan(&text);
+        assert!(
+            v.contains(&(Builtin::Jwt, jwt)) && v.contains(&(Builtin::BearerToken, jwt)),
+            "{v:?}"
+        );
+        assert_eq!(one("eyJub3QganNvbg.eyJ4IjoxfQ.abc"), None);
+        assert_eq!(
+            one("Bearer Ab3dEf6hIj9kLm2nOp"),
+            Some((Builtin::BearerToken, "Ab3dEf6hIj9kLm2nOp"))
+        );
+        assert_eq!(one("bearer authentication is simple"), None);
+        assert_eq!(
+            one("Basic dXNlcjpwYXNzd29yZA=="),
+            Some((Builtin::BasicAuth, "dXNlcjpwYXNzd29yZA=="))
+        );
+        assert_eq!(one("basic usage of the API"), None);
+        let pem =
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----";
+        assert_eq!(
+            one(&format!("key:\n{pem}\nend")),
+            Some((Builtin::PrivateKey, pem))
+        );
+        assert_eq!(
+            one("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"),
+            None
+        );
+        let cut = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg";
+        assert_eq!(one(&format!("x {cut}")), Some((Builtin::PrivateKey, cut)));
+        assert_eq!(
+            one("postgres://admin:s3cr3t@db.example.com:5432/app"),
+            Some((Builtin::UrlPassword, "s3cr3t"))
+        );
+        assert_eq!(one("https://user@example.com/path"), None);
+        assert_eq!(
+            one("https://ex.com/contact?to=bob@example.com"),
+            Some((Builtin::Email, "bob@example.com"))
+        );
+        assert_eq!(
+            one("mysql://app:pa!ss.w0rd@db.example.com"),
+            Some((Builtin::UrlPassword, "pa!ss.w0rd"))
+        );
+        assert_eq!(one("https://example.com/@user"), None);
+    }
+}

@@ -1,0 +1,612 @@
+//! The `pii_redaction` stage: every string the config selects, in every item, redacted.
+//!
+//! Per item (span, log record, and resource when `resource_attributes` is on) it scans
+//! string attributes, string arrays, maps and mixed arrays (recursively, nested map keys
+//! included), bytes values, large ints (a card number stored as an int), span event
+//! attributes and log bodies. Edits: a redacted string ([`NewValue::Str`]), a redacted
+//! string array ([`NewValue::StrArray`]), a whole new nested value ([`NewValue::Tree`]) for
+//! maps, mixed arrays and bytes, a delete for the drop action (a dropped log body becomes
+//! empty). Items with findings get [`keys::PII_COUNT`] and [`keys::PII_TYPES`] (resources do
+//! not: their attributes are shared). Counters per batch: see [`crate::counters`].
+
+use llmo_schema::edits::{Edits, NewValue, Tree, ITEM_ITSELF};
+use llmo_schema::view::{Batch, Item, ItemKind, Value};
+use llmo_schema::{Interest, Stage};
+use regex::RegexSet;
+
+use crate::config::{ConfigError, PiiConfig};
+use crate::engine::{Engine, Redacted, Tally, UNSCANNABLE_MARKER};
+use crate::{counters, keys};
+
+/// Ints of at least this magnitude may be card numbers (13 digits); smaller ones are not
+/// scanned.
+const SCANNED_INT: u64 = 1_000_000_000_000;
+
+/// Attribute keys selected by globs (`*` any run of characters, `?` one character).
+#[derive(Debug, Clone, Default)]
+struct KeyGlobs {
+    exact: Vec<String>,
+    prefixes: Vec<String>,
+    complex: Option<RegexSet>,
+}
+
+impl KeyGlobs {
+    fn new(globs: &[String]) -> KeyGlobs {
+        let mut g = KeyGlobs::default();
+        let mut complex = Vec::new();
+        for glob in globs {
+            let body = glob.strip_suffix('*').unwrap_or(glob);
+            if !body.contains(['*', '?']) {
+                if body.len() == glob.len() {
+                    g.exact.push(glob.clone());
+                } else {
+                    g.prefixes.push(body.to_string());
+                }
+            } else {
+                let mut re = String::from("(?s)^");
+                for c in glob.chars() {
+                    match c {
+                        '*' => re.push_str(".*"),
+                        '?' => re.push('.'),
+                        c => re.push_str(&regex::escape(c.encode_utf8(&mut [0; 4]))),
+                    }
+                }
+                re.push('$');
+                complex.push(re);
+            }
+        }
+        g.complex = (!complex.is_empty())
+            .then(|| RegexSet::new(complex).expect("escaped globs always compile"));
+        g
+    }
+
+    fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.prefixes.is_empty() && self.complex.is_none()
+    }
+
+    fn matches(&self, key: &str) -> bool {
+        self.exact.iter().any(|k| k == key)
+            || self.prefixes.iter().any(|p| key.starts_with(p.as_str()))
+            || self.complex.as_ref().is_some_and(|s| s.is_match(key))
+    }
+}
+
+/// The stage.
+#[derive(Debug)]
+pub struct PiiRedactor {
+    cfg: PiiConfig,
+    engine: Engine,
+    include: KeyGlobs,
+    exclude: KeyGlobs,
+}
+
+/// What became of one value.
+enum Res {
+    Same,
+    New(Tree),
+    Drop,
+}
+
+/// Where the findings and edits of one item go.
+struct Out<'a> {
+    tally: Tally,
+    totals: &'a mut BatchTotals,
+    edits: &'a mut Edits,
+}
+
+/// Per-batch totals, turned into counters once.
+#[derive(Default)]
+struct BatchTotals {
+    tally: Tally,
+    redacted: u64,
+    dropped: u64,
+    items: u64,
+}
+
+impl PiiRedactor {
+    /// Builds the stage from a config (validated and compiled here).
+    pub fn new(cfg: PiiConfig) -> Result<Self, ConfigError> {
+        let engine = Engine::new(&cfg)?;
+        Ok(Self {
+            include: KeyGlobs::new(&cfg.include_keys),
+            exclude: KeyGlobs::new(&cfg.exclude_keys),
+            cfg,
+            engine,
+        })
+    }
+
+    /// Parses the JSON config (errors name the key) and builds the stage.
+    pub fn from_json(json: &[u8]) -> Result<Self, ConfigError> {
+        Self::new(PiiConfig::from_json(json)?)
+    }
+
+    /// The engine, for redacting single strings.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// True when attribute `key` is scanned.
+    pub fn scans_key(&self, key: &str) -> bool {
+        !key.starts_with(keys::PII_PREFIX)
+            && (self.include.is_empty() || self.include.matches(key))
+            && !self.exclude.matches(key)
+    }
+
+    fn wants(&self, kind: ItemKind) -> bool {
+        match kind {
+            ItemKind::Span => self.cfg.traces,
+            ItemKind::Log => self.cfg.logs,
+            ItemKind::SpanResource => self.cfg.traces && self.cfg.resource_attributes,
+            ItemKind::LogResource => self.cfg.logs && self.cfg.resource_attributes,
+        }
+    }
+
+    /// Redacts one value, recursively.
+    fn value(&self, v: &Value<'_>, tally: &mut Tally) -> Res {
+        let changed = |r: Redacted| match r {
+            Redacted::Unchanged => Res::Same,
+            Redacted::Changed(s) => Res::New(Tree::Str(s)),
+            Redacted::Drop => Res::Drop,
+        };
+        match v {
+            Value::Str(s) => changed(self.engine.redact(s, tally)),
+            Value::InvalidStr(_) | Value::Unscannable => {
+                tally.add_unscannable();
+                Res::New(Tree::Str(UNSCANNABLE_MARKER.to_string()))
+            }
+            Value::Bytes(b) => match self.engine.redact_bytes(b, tally) {
+                Redacted::Unchanged => Res::Same,
+                Redacted::Changed(b) => Res::New(Tree::Bytes(b)),
+                Redacted::Drop => Res::Drop,
+            },
+            Value::Int(i) if i.unsigned_abs() >= SCANNED_INT => {
+                changed(self.engine.redact_text(&i.to_string(), tally))
+            }
+            Value::Empty | Value::Bool(_) | Value::Int(_) | Value::Double(_) => Res::Same,
+            Value::Array(items) => {
+                let mut out: Option<Vec<Tree>> = None;
+                for (i, it) in items.iter().enumerate() {
+                    match self.value(it, tally) {
+                        Res::Drop => return Res::Drop,
+                        Res::New(t) => {
+                            out.get_or_insert_with(|| {
+                                items[..i].iter().map(Tree::from_value).collect()
+                            })
+                            .push(t);
+                        }
+                        Res::Same => {
+                            if let Some(o) = out.as_mut() {
+                                o.push(Tree::from_value(it));
+                            }
+                        }
+                    }
+                }
+                out.map_or(Res::Same, |a| Res::New(Tree::Array(a)))
+            }
+            Value::Map(entries) => {
+                let mut out: Option<Vec<(String, Tree)>> = None;
+                for (i, (k, it)) in entries.iter().enumerate() {
+                    let key = match self.engine.redact_text(k, tally) {
+                        Redacted::Drop => return Res::Drop,
+                        Redacted::Changed(s) => Some(s),
+                        Redacted::Unchanged => None,
+                    };
+                    let val = match self.value(it, tally) {
+                        Res::Drop => return Res::Drop,
+                        Res::New(t) => Some(t),
+                        Res::Same => None,
+                    };
+                    if key.is_some() || val.is_some() {
+                        out.get_or_insert_with(|| {
+                            entries[..i]
+                                .iter()
+                                .map(|(k, v)| (k.to_string(), Tree::from_value(v)))
+                                .collect()
+                        });
+                    }
+                    if let Some(o) = out.as_mut() {
+                        o.push((
+                            key.unwrap_or_else(|| k.to_string()),
+                            val.unwrap_or_else(|| Tree::from_value(it)),
+                        ));
+                    }
+                }
+                out.map_or(Res::Same, |m| Res::New(Tree::Map(m)))
+            }
+        }
+    }
+
+    /// Redacts attribute `key` of an item (or of its event) and records the edit.
+    fn attr(&self, at: (u32, u32), key: &str, v: &Value<'_>, out: &mut Out<'_>) {
+        let (item, event) = at;
+        match self.value(v, &mut out.tally) {
+            Res::Same => {}
+            Res::Drop => {
+                out.edits.delete(item, event, key);
+                out.totals.dropped += 1;
+            }
+            Res::New(t) => {
+                out.totals.redacted += 1;
+                let edits = &mut *out.edits;
+                match (&t, v) {
+                    (Tree::Str(s), _) => edits.set(item, event, key, NewValue::Str(s)),
+                    (Tree::Array(a), Value::Array(orig))
+                        if orig.iter().all(|x| matches!(x, Value::Str(_)))
+                            && a.iter().all(|x| matches!(x, Tree::Str(_))) =>
+                    {
+                        let strs: Vec<&str> = a
+                            .iter()
+                            .map(|x| match x {
+                                Tree::Str(s) => s.as_str(),
+                                _ => unreachable!("checked above"),
+                            })
+                            .collect();
+                        edits.set(item, event, key, NewValue::StrArray(&strs));
+                    }
+                    _ => edits.set(item, event, key, NewValue::Tree(&t)),
+                }
+            }
+        }
+    }
+
+    fn item(&self, item: &Item<'_>, totals: &mut BatchTotals, edits: &mut Edits) {
+        let idx = item.index;
+        let mut out = Out {
+            tally: Tally::default(),
+            totals,
+            edits,
+        };
+        for (k, v) in &item.attrs {
+            if self.scans_key(k) {
+                self.attr((idx, ITEM_ITSELF), k, v, &mut out);
+            }
+        }
+        if item.kind == ItemKind::Span && self.cfg.span_events {
+            for ev in &item.events {
+                for (k, v) in &ev.attrs {
+                    if self.scans_key(k) {
+                        self.attr((idx, ev.index), k, v, &mut out);
+                    }
+                }
+            }
+        }
+        let Out {
+            mut tally,
+            totals,
+            edits,
+        } = out;
+        if item.kind == ItemKind::Log && self.cfg.log_bodies {
+            match self.value(&item.body, &mut tally) {
+                Res::Same => {}
+                Res::Drop => {
+                    edits.set_body(idx, NewValue::Tree(&Tree::Empty));
+                    totals.dropped += 1;
+                }
+                Res::New(Tree::Str(s)) => {
+                    edits.set_body(idx, NewValue::Str(&s));
+                    totals.redacted += 1;
+                }
+                Res::New(t) => {
+                    edits.set_body(idx, NewValue::Tree(&t));
+                    totals.redacted += 1;
+                }
+            }
+        }
+        if tally.is_empty() {
+            return;
+        }
+        totals.items += 1;
+        if !item.kind.is_resource() {
+            edits.set_int(idx, keys::PII_COUNT, tally.total() as i64);
+            let types = self.engine.types(&tally);
+            edits.set(
+                idx,
+                ITEM_ITSELF,
+                keys::PII_TYPES,
+                NewValue::StrArray(&types),
+            );
+        }
+        totals.tally.merge(&tally);
+    }
+}
+
+impl Stage for PiiRedactor {
+    fn interest(&self) -> Interest {
+        // a key list is enough when every include glob is exact or a prefix
+        let narrow = !self.include.is_empty() && self.include.complex.is_none();
+        let mut skip_prefixes = vec![keys::PII_PREFIX.to_string()];
+        skip_prefixes.extend(self.exclude.prefixes.iter().cloned());
+        Interest {
+            keys: if narrow {
+                self.include.exact.clone()
+            } else {
+                Vec::new()
+            },
+            prefixes: if narrow {
+                self.include.prefixes.clone()
+            } else {
+                Vec::new()
+            },
+            skip_keys: self.exclude.exact.clone(),
+            skip_prefixes,
+            events: self.cfg.traces && self.cfg.span_events,
+            log_bodies: self.cfg.logs && self.cfg.log_bodies,
+            all_attributes: !narrow,
+            all_items: true,
+            resources: self.cfg.resource_attributes,
+            ..Interest::default()
+        }
+    }
+
+    fn process(&self, batch: &Batch<'_>, edits: &mut Edits) {
+        if !self.cfg.enabled {
+            return;
+        }
+        let mut totals = BatchTotals::default();
+        for item in batch.items.iter().filter(|i| self.wants(i.kind)) {
+            self.item(item, &mut totals, edits);
+        }
+        for (id, n) in totals.tally.by_detector() {
+            let name = self.engine.detector_name(id);
+            edits.count(format!("{}{name}", counters::FINDINGS_PREFIX), u64::from(n));
+        }
+        edits.count(
+            counters::UNSCANNABLE_VALUES,
+            u64::from(totals.tally.unscannable()),
+        );
+        edits.count(counters::REDACTED_VALUES, totals.redacted);
+        edits.count(counters::DROPPED_VALUES, totals.dropped);
+        edits.count(counters::ITEMS_WITH_PII, totals.items);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use llmo_schema::edits::{decode_response, op, DecodedEdit};
+    use llmo_schema::wire::{encode_json_value, Encoder};
+    use serde_json::json;
+
+    fn run(cfg: &str, enc: Encoder) -> (Vec<DecodedEdit>, Vec<(String, u64)>) {
+        let stage = PiiRedactor::from_json(cfg.as_bytes()).unwrap();
+        let buf = enc.finish();
+        let mut edits = Edits::new();
+        stage.process(&Batch::decode(&buf).unwrap(), &mut edits);
+        decode_response(&edits.finish()).unwrap()
+    }
+
+    fn find<'e>(
+        edits: &'e [DecodedEdit],
+        item: u32,
+        event: u32,
+        key: &str,
+    ) -> Option<&'e DecodedEdit> {
+        edits
+            .iter()
+            .find(|e| e.item == item && e.event == event && e.key == key)
+    }
+
+    fn value(v: serde_json::Value) -> Vec<u8> {
+        let mut b = Vec::new();
+        encode_json_value(&v, &mut b);
+        b
+    }
+
+    #[test]
+    fn strings_arrays_events_and_report() {
+        let mut enc = Encoder::new();
+        enc.begin_item(ItemKind::Span, "chat", 0);
+        enc.attr_str(
+            "gen_ai.input.messages",
+            r#"[{"role":"user","parts":[{"type":"text","content":"mail bob@example.com"}]}]"#,
+        );
+        enc.attr_str("clean", "nothing here");
+        enc.attr_raw(
+            "emails",
+            &value(json!(["a@example.com", "ok", "b@example.org"])),
+        );
+        enc.attr_int("http.status_code", 200);
+        enc.begin_events(1);
+        enc.begin_event(3, "gen_ai.user.message");
+        enc.attr_str("content", "call +1 415 555 2671");
+        enc.end_event();
+        enc.end_item_body(&[0]);
+        let (edits, counters) = run("", enc);
+        assert_eq!(
+            find(&edits, 0, ITEM_ITSELF, "gen_ai.input.messages")
+                .unwrap()
+                .value,
+            Some(json!(
+                r#"[{"role":"user","parts":[{"type":"text","content":"mail <EMAIL>"}]}]"#
+            ))
+        );
+        assert_eq!(
+            find(&edits, 0, ITEM_ITSELF, "emails").unwrap().value,
+            Some(json!(["<EMAIL>", "ok", "<EMAIL>"]))
+        );
+        assert_eq!(
+            find(&edits, 0, 3, "content").unwrap().value,
+            Some(json!("call <PHONE>"))
+        );
+        assert!(find(&edits, 0, ITEM_ITSELF, "clean").is_none());
+        assert_eq!(
+            find(&edits, 0, ITEM_ITSELF, keys::PII_COUNT).unwrap().value,
+            Some(json!(4))
+        );
+        assert_eq!(
+            find(&edits, 0, ITEM_ITSELF, keys::PII_TYPES).unwrap().value,
+            Some(json!(["email", "phone"]))
+        );
+        let c: std::collections::HashMap<_, _> = counters.into_iter().collect();
+        assert_eq!(c["findings:email"], 3);
+        assert_eq!(c["findings:phone"], 1);
+        assert_eq!(c[counters::REDACTED_VALUES], 3);
+        assert_eq!(c[counters::ITEMS_WITH_PII], 1);
+    }
+
+    #[test]
+    fn log_bodies_maps_and_nested_keys() {
+        let mut enc = Encoder::new();
+        enc.begin_item(ItemKind::Log, "", 0);
+        enc.attr_raw(
+            "user",
+            &value(json!({"email": "a@example.com", "age": 42, "tags": [1, "x"]})),
+        );
+        enc.begin_events(0);
+        enc.end_item_body(&value(
+            json!({"msg": "card 4111 1111 1111 1111", "n": 1, "bob@example.com": true}),
+        ));
+        enc.begin_item(ItemKind::Log, "", 1);
+        enc.begin_events(0);
+        enc.end_item_body(&Encoder::value_str(b"ssn 123-45-6789"));
+        let (edits, _) = run("", enc);
+        assert_eq!(
+            find(&edits, 0, ITEM_ITSELF, "user").unwrap().value,
+            Some(json!({"email": "<EMAIL>", "age": 42, "tags": [1, "x"]}))
+        );
+        let body = edits
+            .iter()
+            .find(|e| e.item == 0 && e.op == op::SET_BODY)
+            .unwrap();
+        assert_eq!(
+            body.value,
+            Some(json!({"msg": "card <CREDIT_CARD>", "n": 1, "<EMAIL>": true}))
+        );
+        let body = edits
+            .iter()
+            .find(|e| e.item == 1 && e.op == op::SET_BODY)
+            .unwrap();
+        assert_eq!(body.value, Some(json!("ssn <US_SSN>")));
+    }
+
+    #[test]
+    fn drop_deletes_the_attribute_and_empties_a_body() {
+        let mut enc = Encoder::new();
+        enc.begin_item(ItemKind::Log, "", 0);
+        enc.attr_str("note", "ssn 123-45-6789");
+        enc.attr_raw("list", &value(json!(["ok", "123-45-6789"])));
+        enc.begin_events(0);
+        enc.end_item_body(&Encoder::value_str(b"my ssn is 123-45-6789"));
+        let (edits, counters) = run(r#"{"detectors": {"us_ssn": {"action": "drop"}}}"#, enc);
+        assert_eq!(
+            find(&edits, 0, ITEM_ITSELF, "note").unwrap().op,
+            op::DELETE_ATTR
+        );
+        assert_eq!(
+            find(&edits, 0, ITEM_ITSELF, "list").unwrap().op,
+            op::DELETE_ATTR
+        );
+        let body = edits.iter().find(|e| e.op == op::SET_BODY).unwrap();
+        assert_eq!(body.value, Some(serde_json::Value::Null));
+        assert!(counters.contains(&(counters::DROPPED_VALUES.to_string(), 3)));
+    }
+
+    #[test]
+    fn fails_closed_on_unscannable_values() {
+        let mut enc = Encoder::new();
+        enc.begin_item(ItemKind::Span, "x", 0);
+        enc.attr_raw("bad", &Encoder::value_str(&[b'a', 0xff, b'@']));
+        enc.attr_raw("deep", &[llmo_schema::wire::tag::UNSCANNABLE]);
+        enc.attr_raw("nested", &value(json!({"ok": "fine"})));
+        enc.attr_str("big", &"x".repeat(100));
+        enc.end_item_without_events_or_body();
+        let (edits, counters) = run(r#"{"max_value_bytes": 64}"#, enc);
+        for k in ["bad", "deep", "big"] {
+            assert_eq!(
+                find(&edits, 0, ITEM_ITSELF, k).unwrap().value,
+                Some(json!(UNSCANNABLE_MARKER)),
+                "{k}"
+            );
+        }
+        assert!(find(&edits, 0, ITEM_ITSELF, "nested").is_none());
+        assert_eq!(
+            find(&edits, 0, ITEM_ITSELF, keys::PII_TYPES).unwrap().value,
+            Some(json!(["unscannable"]))
+        );
+        assert!(counters.contains(&(counters::UNSCANNABLE_VALUES.to_string(), 3)));
+    }
+
+    #[test]
+    fn bytes_and_big_ints() {
+        let mut enc = Encoder::new();
+        enc.begin_item(ItemKind::Span, "x", 0);
+        let mut b = vec![llmo_schema::wire::tag::BYTES];
+        let raw = b"\x00\x01 mail a@example.com";
+        b.extend_from_slice(&(raw.len() as u32).to_le_bytes());
+        b.extend_from_slice(raw);
+        enc.attr_raw("blob", &b);
+        enc.attr_int("card", 4111111111111111);
+        enc.attr_int("count", 4111);
+        enc.end_item_without_events_or_body();
+        let (edits, _) = run("", enc);
+        assert!(find(&edits, 0, ITEM_ITSELF, "blob").is_some());
+        assert_eq!(
+            find(&edits, 0, ITEM_ITSELF, "card").unwrap().value,
+            Some(json!("<CREDIT_CARD>"))
+        );
+        assert!(find(&edits, 0, ITEM_ITSELF, "count").is_none());
+    }
+
+    #[test]
+    fn key_globs_signals_resources_and_enabled() {
+        let item = |kind, key: &str| {
+            let mut enc = Encoder::new();
+            enc.begin_item(kind, "x", 0);
+            enc.attr_str(key, "a@example.com");
+            enc.end_item_without_events_or_body();
+            enc
+        };
+        let hit = |cfg: &str, kind, key: &str| !run(cfg, item(kind, key)).0.is_empty();
+        assert!(hit("", ItemKind::Span, "user.email"));
+        assert!(!hit(
+            r#"{"exclude_keys": ["user.*"]}"#,
+            ItemKind::Span,
+            "user.email"
+        ));
+        assert!(!hit(
+            r#"{"exclude_keys": ["*.e?ail"]}"#,
+            ItemKind::Span,
+            "user.email"
+        ));
+        assert!(hit(
+            r#"{"include_keys": ["gen_ai.*"]}"#,
+            ItemKind::Span,
+            "gen_ai.prompt"
+        ));
+        assert!(!hit(
+            r#"{"include_keys": ["gen_ai.*"]}"#,
+            ItemKind::Span,
+            "user.email"
+        ));
+        assert!(!hit(r#"{"traces": false}"#, ItemKind::Span, "user.email"));
+        assert!(hit(r#"{"traces": false}"#, ItemKind::Log, "user.email"));
+        assert!(!hit(r#"{"enabled": false}"#, ItemKind::Log, "user.email"));
+        assert!(!hit("", ItemKind::SpanResource, "owner"));
+        assert!(!hit("", ItemKind::Span, keys::PII_TYPES));
+        let (edits, _) = run(
+            r#"{"resource_attributes": true}"#,
+            item(ItemKind::LogResource, "owner"),
+        );
+        assert_eq!(edits.len(), 1, "the value only, no report on resources");
+        assert_eq!(edits[0].value, Some(json!("<EMAIL>")));
+    }
+
+    #[test]
+    fn interest_follows_the_config() {
+        let i = PiiRedactor::from_json(b"").unwrap().interest();
+        assert!(i.all_items && i.all_attributes && i.events && i.log_bodies && !i.resources);
+        let i = PiiRedactor::from_json(br#"{"include_keys": ["gen_ai.*", "input.value"], "exclude_keys": ["gen_ai.usage.*", "x"], "resource_attributes": true}"#)
+            .unwrap()
+            .interest();
+        assert!(!i.all_attributes && i.resources);
+        assert_eq!(i.keys, ["input.value"]);
+        assert_eq!(i.prefixes, ["gen_ai."]);
+        assert_eq!(i.skip_keys, ["x"]);
+        assert_eq!(i.skip_prefixes, [keys::PII_PREFIX, "gen_ai.usage."]);
+        assert!(!i.matches_key("gen_ai.usage.input_tokens"));
+        let i = PiiRedactor::from_json(br#"{"include_keys": ["*.content"]}"#)
+            .unwrap()
+            .interest();
+        assert!(i.all_attributes);
+    }
+}
