@@ -80,6 +80,18 @@ func startCollector(t *testing.T, config string, env ...string) *collector {
 		stderr:  &bytes.Buffer{},
 		done:    make(chan error, 1),
 	}
+	// a config with its own variable names (configs/full.yaml) is reached where the caller put it
+	for _, kv := range env {
+		for name, field := range map[string]*string{
+			"COLLECTOR_OTLP_GRPC_ENDPOINT=": &c.grpc,
+			"COLLECTOR_OTLP_HTTP_ENDPOINT=": &c.http,
+			"COLLECTOR_HEALTH_ENDPOINT=":    &c.health,
+		} {
+			if v, ok := strings.CutPrefix(kv, name); ok {
+				*field = v
+			}
+		}
+	}
 	c.cmd = exec.Command(binary(t), "--config", config)
 	c.cmd.Env = append(os.Environ(),
 		"OTLP_GRPC_ENDPOINT="+c.grpc,
