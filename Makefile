@@ -113,7 +113,9 @@ run: $(BINARY)
 	mkdir -p data
 	$(BINARY) --config $(CONFIG)
 
+# The ClickHouse tests start a real server from PyPI chdb-core: install it outside go test's timeout.
 test-e2e: $(BINARY)
+	tests/clickhouse/venv.sh >/dev/null
 	cd tests && go test -count=1 -timeout 20m ./...
 
 # The deployment files, checked statically (no Docker engine here): promtool (Debian), hadolint,
