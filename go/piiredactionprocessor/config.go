@@ -1,6 +1,9 @@
 package piiredactionprocessor // import "github.com/llm-observatory/collector/go/piiredactionprocessor"
 
 import (
+	"errors"
+	"strings"
+
 	"go.opentelemetry.io/collector/config/configopaque"
 
 	"github.com/llm-observatory/collector/go/internal/pipeline"
@@ -108,7 +111,13 @@ func (cfg *Config) wire() any {
 	}{plain(*cfg), key, detectors}
 }
 
-// Validate checks the configuration with the Rust stage, so the rules live in one place.
+// Validate checks the configuration with the Rust stage, so the rules live in one place. Rust
+// names custom detectors by their place in its JSON (detectors.custom[i]); the message uses
+// the YAML key.
 func (cfg *Config) Validate() error {
-	return pipeline.Validate(metadataKind, cfg.wire())
+	err := pipeline.Validate(metadataKind, cfg.wire())
+	if err == nil {
+		return nil
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), "detectors.custom[", "custom_detectors["))
 }

@@ -33,7 +33,7 @@ func TestLoadConfig(t *testing.T) {
 		{id: component.NewIDWithName(metadata.Type, "hashing"), expected: hashing},
 		{id: component.NewIDWithName(metadata.Type, "hash_without_key"), errorMessage: "hmac_key"},
 		{id: component.NewIDWithName(metadata.Type, "unknown_detector"), errorMessage: "emails"},
-		{id: component.NewIDWithName(metadata.Type, "bad_pattern"), errorMessage: "detectors.custom[0].pattern"},
+		{id: component.NewIDWithName(metadata.Type, "bad_pattern"), errorMessage: "custom_detectors[0].pattern"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id.String(), func(t *testing.T) {

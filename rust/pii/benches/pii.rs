@@ -4,7 +4,8 @@
 //!   as one 0.5 MB string;
 //! * `text/dense`: the labelled PII corpus as one 1.8 MB string (a finding every ~370 bytes);
 //! * `values/clean`: the clean corpus value by value (per-call overhead included);
-//! * `json/messages`: GenAI message JSON of clean prompts, JSON-aware;
+//! * `json/messages`: GenAI message JSON (conversations of 1-4 KB turns of the clean corpus),
+//!   JSON-aware;
 //! * `stage/batch`: a 64-item view through the stage (decode, scan, edits).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
@@ -32,13 +33,21 @@ fn bench(c: &mut Criterion) {
     let dense = texts("pii.jsonl");
     let clean_blob = clean.join("\n");
     let dense_blob = dense.join("\n");
-    let messages: String = serde_json::to_string(
-        &clean
-            .iter()
-            .map(|t| serde_json::json!({"role": "user", "parts": [{"type": "text", "content": t}]}))
-            .collect::<Vec<_>>(),
-    )
-    .unwrap();
+    // conversations of W1-sized turns: 1-4 KB of text each, alternating roles
+    let messages: Vec<String> = clean
+        .chunks(24)
+        .map(|turns| {
+            let msgs: Vec<_> = turns
+                .chunks(6)
+                .enumerate()
+                .map(|(i, t)| {
+                    let role = if i % 2 == 0 { "user" } else { "assistant" };
+                    serde_json::json!({"role": role, "parts": [{"type": "text", "content": t.join("\n")}]})
+                })
+                .collect();
+            serde_json::to_string(&msgs).unwrap()
+        })
+        .collect();
 
     let mut g = c.benchmark_group("llmo_pii");
     g.throughput(Throughput::Bytes(clean_blob.len() as u64));
@@ -60,9 +69,16 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
-    g.throughput(Throughput::Bytes(messages.len() as u64));
+    g.throughput(Throughput::Bytes(
+        messages.iter().map(|m| m.len() as u64).sum(),
+    ));
     g.bench_function("json/messages", |b| {
-        b.iter(|| engine.redact(&messages, &mut Tally::default()))
+        b.iter(|| {
+            let mut tally = Tally::default();
+            for m in &messages {
+                std::hint::black_box(engine.redact(m, &mut tally));
+            }
+        })
     });
 
     // 64 items: 16 LLM spans with message JSON (some PII), 48 ordinary spans

@@ -4,11 +4,11 @@
 //! One pass over the raw text checks the JSON grammar (with an explicit stack, so deep nesting
 //! cannot overflow the call stack) and visits every string token, keys included. A string
 //! without escapes is scanned where it lies; one with escapes is unescaped into a scratch
-//! buffer that remembers where each byte came from, so a finding maps back to the exact raw
-//! bytes to replace. The replacement is JSON-escaped; every other byte, inside the changed
-//! string or not, is copied as it was. A number token that holds a finding (a card number
-//! written as a JSON number) becomes a JSON string with the marker. If the text turns out not
-//! to be JSON, the caller falls back to plain-text redaction.
+//! buffer, and the offsets of its findings (only) are mapped back to the exact raw bytes to
+//! replace. The replacement is JSON-escaped; every other byte, inside the changed string or
+//! not, is copied as it was. A number token that holds a finding (a card number written as a
+//! JSON number) becomes a JSON string with the marker. If the text turns out not to be JSON,
+//! the caller falls back to plain-text redaction.
 
 use memchr::memchr2;
 
@@ -59,6 +59,26 @@ impl Splicer<'_> {
         }
         self.copied = e;
     }
+
+    /// Replaces the hits of a string token by their markers (`offsets`: raw offsets of each
+    /// hit's start and end, relative to `base`).
+    fn replace_hits(
+        &mut self,
+        engine: &Engine,
+        text: &str,
+        hits: &[Hit],
+        offsets: Option<&[usize]>,
+        base: usize,
+    ) {
+        for (n, h) in hits.iter().enumerate() {
+            self.rep.clear();
+            engine.replacement(h.det, &text[h.start..h.end], &mut self.rep);
+            let rep = std::mem::take(&mut self.rep);
+            let (s, e) = offsets.map_or((h.start, h.end), |o| (o[2 * n], o[2 * n + 1]));
+            self.splice(base + s, base + e, &rep, false);
+            self.rep = rep;
+        }
+    }
 }
 
 /// Appends `s` as the inside of a JSON string.
@@ -96,55 +116,84 @@ fn hex4(b: &[u8]) -> Option<u32> {
         .try_fold(0u32, |acc, &c| Some(acc * 16 + (c as char).to_digit(16)?))
 }
 
-/// Unescapes the inside of a JSON string into `buf`, recording in `map` the raw offset each
-/// output byte came from (plus one entry for the end). `None` on a malformed escape or a lone
-/// surrogate.
-fn unescape(raw: &str, buf: &mut String, map: &mut Vec<u32>) -> Option<()> {
+/// The escape at `at` (a backslash): the character it stands for and its length in raw
+/// bytes. `None` on a malformed escape or a lone surrogate.
+fn escape_at(b: &[u8], at: usize) -> Option<(char, usize)> {
+    Some(match *b.get(at + 1)? {
+        b'"' => ('"', 2),
+        b'\\' => ('\\', 2),
+        b'/' => ('/', 2),
+        b'b' => ('\u{8}', 2),
+        b'f' => ('\u{c}', 2),
+        b'n' => ('\n', 2),
+        b'r' => ('\r', 2),
+        b't' => ('\t', 2),
+        b'u' => {
+            let hi = hex4(&b[at + 2..])?;
+            if (0xD800..0xDC00).contains(&hi) {
+                if b.get(at + 6) != Some(&b'\\') || b.get(at + 7) != Some(&b'u') {
+                    return None;
+                }
+                let lo = hex4(&b[at + 8..])?;
+                if !(0xDC00..0xE000).contains(&lo) {
+                    return None;
+                }
+                let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                (char::from_u32(c)?, 12)
+            } else {
+                (char::from_u32(hi)?, 6)
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// Unescapes the inside of a JSON string into `buf`. `None` on a malformed escape.
+fn unescape(raw: &str, buf: &mut String) -> Option<()> {
     buf.clear();
-    map.clear();
     let b = raw.as_bytes();
     let mut i = 0;
     while i < b.len() {
         let next = memchr::memchr(b'\\', &b[i..]).map_or(b.len(), |k| i + k);
         buf.push_str(&raw[i..next]);
-        map.extend((i..next).map(|k| k as u32));
         if next == b.len() {
             break;
         }
-        let at = next;
-        let (ch, len) = match *b.get(at + 1)? {
-            b'"' => ('"', 2),
-            b'\\' => ('\\', 2),
-            b'/' => ('/', 2),
-            b'b' => ('\u{8}', 2),
-            b'f' => ('\u{c}', 2),
-            b'n' => ('\n', 2),
-            b'r' => ('\r', 2),
-            b't' => ('\t', 2),
-            b'u' => {
-                let hi = hex4(&b[at + 2..])?;
-                if (0xD800..0xDC00).contains(&hi) {
-                    if b.get(at + 6) != Some(&b'\\') || b.get(at + 7) != Some(&b'u') {
-                        return None;
-                    }
-                    let lo = hex4(&b[at + 8..])?;
-                    if !(0xDC00..0xE000).contains(&lo) {
-                        return None;
-                    }
-                    let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                    (char::from_u32(c)?, 12)
-                } else {
-                    (char::from_u32(hi)?, 6)
-                }
-            }
-            _ => return None,
-        };
+        let (ch, len) = escape_at(b, next)?;
         buf.push(ch);
-        map.extend(std::iter::repeat_n(at as u32, ch.len_utf8()));
-        i = at + len;
+        i = next + len;
     }
-    map.push(b.len() as u32);
     Some(())
+}
+
+/// Turns offsets into the unescaped string (ascending, on character boundaries) into offsets
+/// into the raw inside, in place. Only strings with findings pay for this walk.
+fn raw_offsets(raw: &str, targets: &mut [usize]) {
+    let b = raw.as_bytes();
+    let (mut i, mut u, mut k) = (0, 0, 0);
+    while i < b.len() && k < targets.len() {
+        let next = memchr::memchr(b'\\', &b[i..]).map_or(b.len(), |x| i + x);
+        let lit = next - i;
+        while k < targets.len() && targets[k] < u + lit {
+            targets[k] = i + (targets[k] - u);
+            k += 1;
+        }
+        u += lit;
+        if next == b.len() {
+            break;
+        }
+        // validated by `unescape` already
+        let (ch, len) = escape_at(b, next).unwrap_or(('\u{fffd}', 2));
+        while k < targets.len() && targets[k] < u + ch.len_utf8() {
+            targets[k] = next;
+            k += 1;
+        }
+        u += ch.len_utf8();
+        i = next + len;
+    }
+    for t in &mut targets[k..] {
+        *t = b.len();
+    }
 }
 
 /// The closing quote of the string token opening at `q`, and whether it has escapes.
@@ -152,16 +201,13 @@ fn string_end(t: &[u8], q: usize) -> Option<(usize, bool)> {
     let mut k = q + 1;
     let mut escaped = false;
     loop {
-        let j = k + memchr2(b'"', b'\\', &t[k..])?;
+        let j = k + memchr2(b'"', b'\\', t.get(k..)?)?;
         if t[j] == b'"' {
             return Some((j, escaped));
         }
         escaped = true;
         // the escape is checked by `unescape`; here it only must not hide the quote
         k = j + 2;
-        if k > t.len() {
-            return None;
-        }
     }
 }
 
@@ -207,7 +253,7 @@ pub(crate) fn redact(engine: &Engine, text: &str, tally: &mut Tally) -> Option<R
     };
     let mut stack: Vec<u8> = Vec::new();
     let mut hits: Vec<Hit> = Vec::new();
-    let (mut buf, mut map) = (String::new(), Vec::new());
+    let (mut buf, mut offsets) = (String::new(), Vec::new());
     let mut ex = Expect::Value;
     let mut i = 0;
     let after = |stack: &Vec<u8>| {
@@ -233,19 +279,17 @@ pub(crate) fn redact(engine: &Engine, text: &str, tally: &mut Tally) -> Option<R
                 let inner = &text[i + 1..close];
                 let base = i + 1;
                 if escaped {
-                    unescape(inner, &mut buf, &mut map)?;
+                    unescape(inner, &mut buf)?;
                     engine.find_hits(&buf, &mut hits);
                     if engine.tally_hits(&hits, &mut local) {
                         tally.merge(&local);
                         return Some(Redacted::Drop);
                     }
-                    for h in &hits {
-                        sp.rep.clear();
-                        engine.replacement(h.det, &buf[h.start..h.end], &mut sp.rep);
-                        let rep = std::mem::take(&mut sp.rep);
-                        let (s, e) = (map[h.start] as usize, map[h.end] as usize);
-                        sp.splice(base + s, base + e, &rep, false);
-                        sp.rep = rep;
+                    if !hits.is_empty() {
+                        offsets.clear();
+                        offsets.extend(hits.iter().flat_map(|h| [h.start, h.end]));
+                        raw_offsets(inner, &mut offsets);
+                        sp.replace_hits(engine, &buf, &hits, Some(&offsets), base);
                     }
                 } else {
                     engine.find_hits(inner, &mut hits);
@@ -253,13 +297,7 @@ pub(crate) fn redact(engine: &Engine, text: &str, tally: &mut Tally) -> Option<R
                         tally.merge(&local);
                         return Some(Redacted::Drop);
                     }
-                    for h in &hits {
-                        sp.rep.clear();
-                        engine.replacement(h.det, &inner[h.start..h.end], &mut sp.rep);
-                        let rep = std::mem::take(&mut sp.rep);
-                        sp.splice(base + h.start, base + h.end, &rep, false);
-                        sp.rep = rep;
-                    }
+                    sp.replace_hits(engine, inner, &hits, None, base);
                 }
                 i = close + 1;
                 ex = match ex {
@@ -404,6 +442,22 @@ mod tests {
     }
 
     #[test]
+    fn raw_offsets_follow_escapes() {
+        let raw = r#"a\nb\u00e9c\ud83d\ude00d"#;
+        let mut buf = String::new();
+        unescape(raw, &mut buf).unwrap();
+        assert_eq!(buf, "a\nb\u{e9}c\u{1f600}d");
+        // every char boundary of the unescaped string, and its end
+        let mut t: Vec<usize> = buf
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([buf.len()])
+            .collect();
+        raw_offsets(raw, &mut t);
+        assert_eq!(t, vec![0, 1, 3, 4, 10, 11, 23, 24]);
+    }
+
+    #[test]
     fn keys_and_numbers_are_scanned() {
         assert_eq!(
             red(r#"{"bob@example.com": 1}"#).unwrap(),
@@ -442,6 +496,7 @@ mod tests {
             "[1.]",
             "{} x",
             "[\"unterminated]",
+            "[\"ends in a backslash\\",
         ] {
             assert_eq!(red(s), None, "{s}");
         }

@@ -174,6 +174,21 @@ fn run_end(t: &[u8], mut i: usize, pred: impl Fn(u8) -> bool) -> usize {
     i
 }
 
+/// The end of the word (`[A-Za-z0-9_]+`) at `i`, eight bytes per branch: hashes, UUIDs and
+/// identifiers are skipped whole when their first digit is not a number's.
+#[inline]
+fn skip_word(t: &[u8], mut i: usize) -> usize {
+    while i + 8 <= t.len() {
+        let w = &t[i..i + 8];
+        let all = w.iter().fold(WORD, |acc, &b| acc & CLASS[usize::from(b)]);
+        if all == 0 {
+            break;
+        }
+        i += 8;
+    }
+    run_end(t, i, is_word)
+}
+
 /// The first ASCII digit at or after `i`, eight bytes at a time.
 #[inline]
 fn next_digit(t: &[u8], mut i: usize) -> Option<usize> {
@@ -192,23 +207,16 @@ fn next_digit(t: &[u8], mut i: usize) -> Option<usize> {
     (i..t.len()).find(|&k| t[k].is_ascii_digit())
 }
 
-/// Below this many bytes the literal automaton runs without its SIMD prefilter, whose set-up
-/// costs more than it saves on the short strings of message JSON (`"role"`, `"user"`).
-const SHORT: usize = 64;
-
-/// The literal anchors: one automaton with the prefilter for long text, one without.
-#[derive(Debug, Clone)]
-struct Literals {
-    long: AhoCorasick,
-    short: AhoCorasick,
-    kinds: Vec<Trigger>,
-}
+/// The shortest text a literal anchor can turn into a finding, except a URL password
+/// (`a://:x@`): `Basic ` and eight base64 characters. Shorter strings (the keys and roles of
+/// message JSON) skip the automaton unless they hold a `:`.
+const MIN_LITERAL_TEXT: usize = 14;
 
 /// The built-in detectors, compiled for the enabled set.
 #[derive(Debug, Clone)]
 pub(crate) struct Scanner {
     on: [bool; Builtin::ALL.len()],
-    literals: Option<Literals>,
+    literals: Option<(AhoCorasick, Vec<Trigger>)>,
     numbers: bool,
 }
 
@@ -249,19 +257,12 @@ impl Scanner {
             }
         }
         let literals = (!pats.is_empty()).then(|| {
-            let build = |prefilter: bool| {
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .prefilter(prefilter)
-                    .build(&pats)
-                    .expect("literal anchors compile")
-            };
-            Literals {
-                long: build(true),
-                short: build(false),
-                kinds,
-            }
+            let ac = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostFirst)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&pats)
+                .expect("literal anchors compile");
+            (ac, kinds)
         });
         let numbers = [
             Builtin::CreditCard,
@@ -287,20 +288,17 @@ impl Scanner {
             out,
             on: &self.on,
         };
-        if let Some(lit) = &self.literals {
-            let ac = if t.len() < SHORT {
-                &lit.short
-            } else {
-                &lit.long
-            };
-            let mut covered = Covered::default();
-            for m in ac.find_iter(t) {
-                cx.literal(
-                    lit.kinds[m.pattern().as_usize()],
-                    m.start(),
-                    m.end(),
-                    &mut covered,
-                );
+        if let Some((ac, kinds)) = &self.literals {
+            if t.len() >= MIN_LITERAL_TEXT || memchr::memchr(b':', t).is_some() {
+                let mut covered = Covered::default();
+                for m in ac.find_iter(t) {
+                    cx.literal(
+                        kinds[m.pattern().as_usize()],
+                        m.start(),
+                        m.end(),
+                        &mut covered,
+                    );
+                }
             }
         }
         if self.on[Builtin::Email as usize] {
@@ -602,7 +600,7 @@ impl Ctx<'_, '_> {
                 || lp.len() > 64
                 || (s > 0 && local(t[s - 1]))
                 || lp.ends_with(b".")
-                || memmem::find(lp, b"..").is_some()
+                || lp.windows(2).any(|w| w == b"..")
                 || authorities.contains(at)
             {
                 continue;
@@ -647,6 +645,7 @@ impl Ctx<'_, '_> {
                 || is_word_at(t, e)
                 || memchr::memchr_iter(b':', cand).count() < 2
                 || !cand.iter().any(u8::is_ascii_digit)
+                || python_slice(t, s, e)
             {
                 continue;
             }
@@ -658,7 +657,8 @@ impl Ctx<'_, '_> {
 
     fn numbers(&mut self) {
         let t = self.t;
-        let mut groups = Groups::default();
+        // made on the first run: most strings have none worth parsing
+        let mut groups: Option<Groups> = None;
         let mut i = 0;
         while let Some(d) = next_digit(t, i) {
             if self.on[Builtin::Iban as usize]
@@ -679,10 +679,10 @@ impl Ctx<'_, '_> {
                 d
             };
             if !number_left_ok(t, st) {
-                i = run_end(t, d, is_word);
+                i = skip_word(t, d);
                 continue;
             }
-            i = self.digit_run(st, &mut groups);
+            i = self.digit_run(st, groups.get_or_insert_with(Groups::default));
         }
     }
 
@@ -747,7 +747,7 @@ impl Ctx<'_, '_> {
             return resume.map_or(from, |r| r.max(from));
         }
         match glued {
-            Some(g) => run_end(t, g, is_word),
+            Some(g) => skip_word(t, g),
             None => end,
         }
     }
@@ -779,6 +779,7 @@ impl Ctx<'_, '_> {
             && gs[1..].iter().all(|g| g.sep == b'.' && !g.space)
             && (0..4).all(|i| lens(i) <= 3)
             && validate::ipv4(&t[gs[0].s..gs[3].e])
+            && !version_context(t, gs[0].s)
         {
             return Some(Builtin::IpAddress);
         }
@@ -807,7 +808,10 @@ impl Ctx<'_, '_> {
         {
             return Some(Builtin::CreditCard);
         }
-        if on(Builtin::Phone) && phone(gs, plus, run_start, digits, uniform) {
+        if on(Builtin::Phone)
+            && (phone(gs, plus, run_start, digits, uniform)
+                || (gs.len() == 1 && !plus && bare_phone(digits) && phone_keyword(t, gs[0].s)))
+        {
             return Some(Builtin::Phone);
         }
         None
@@ -913,7 +917,10 @@ fn parse_groups(t: &[u8], mut k: usize, groups: &mut Groups) -> (usize, Option<u
         if de == ds {
             return (k, None);
         }
-        if de < n && (t[de].is_ascii_alphabetic() || t[de] == b'_') {
+        // `415-555-2671x204`: an extension ends the number; other letters glue the group
+        // into a word (`550e8400`)
+        let extension = de + 1 < n && t[de] == b'x' && t[de + 1].is_ascii_digit();
+        if de < n && (t[de].is_ascii_alphabetic() || t[de] == b'_') && !extension {
             return (k, Some(ds));
         }
         let paren = open && de < n && t[de] == b')';
@@ -925,6 +932,9 @@ fn parse_groups(t: &[u8], mut k: usize, groups: &mut Groups) -> (usize, Option<u
             space,
         });
         k = de + usize::from(paren);
+        if extension {
+            return (k, None);
+        }
         if groups.len() == MAX_RUN_GROUPS {
             return (k, None);
         }
@@ -1040,6 +1050,73 @@ fn phone(gs: &[Group], plus: bool, run_start: bool, digits: &[u8], uniform: bool
     false
 }
 
+/// True when the dotted quad at `s` follows a version keyword (`version 1.2.0.0`,
+/// `AssemblyVersion("1.0.0.0")`, `Build 5.1.22.7`): a four-part version, not an address.
+fn version_context(t: &[u8], s: usize) -> bool {
+    let mut k = s;
+    while k > 0 && s - k < 4 && b" \t\"'(=:".contains(&t[k - 1]) {
+        k -= 1;
+    }
+    let mut w = k;
+    while w > 0 && k - w < 24 && t[w - 1].is_ascii_alphabetic() {
+        w -= 1;
+    }
+    let word = t[w..k].to_ascii_lowercase();
+    [
+        &b"version"[..],
+        b"ver",
+        b"release",
+        b"build",
+        b"firmware",
+        b"revision",
+        b"rev",
+    ]
+    .iter()
+    .any(|kw| word.ends_with(kw))
+}
+
+/// `a[1::2]`, `m[:, 0::3]`: a Python slice looks like a short IPv6 address. A candidate of at
+/// most two decimal groups is taken for a slice, unless it is the loopback `::1` or sits in
+/// an address context: after `//[` or before `]:port`.
+fn python_slice(t: &[u8], s: usize, e: usize) -> bool {
+    let cand = &t[s..e];
+    cand != b"::1"
+        && !t[..s].ends_with(b"//[")
+        && !t[e..].starts_with(b"]:")
+        && cand.iter().all(|&b| b == b':' || b.is_ascii_digit())
+        && cand.split(|&b| b == b':').filter(|g| !g.is_empty()).count() <= 2
+}
+
+/// A phone number written without separators (`4155552671`, `14155552671`, `07700900123`):
+/// NANP rules or a national trunk 0. Only with a phone keyword before it (see
+/// [`phone_keyword`]): half of all random 10-digit ids pass the NANP rules.
+fn bare_phone(d: &[u8]) -> bool {
+    match d.len() {
+        10 => validate::nanp(d) || (d[0] == b'0' && d[1] != b'0'),
+        11 => (d[0] == b'1' && validate::nanp(&d[1..])) || (d[0] == b'0' && d[1] != b'0'),
+        _ => false,
+    }
+}
+
+/// True when one of `phone`, `tel`, `call`, `mobile`, `cell`, `whatsapp`, `sms`, `fax` or
+/// `contact` (any case) ends within the 32 bytes before `s`.
+fn phone_keyword(t: &[u8], s: usize) -> bool {
+    let before = t[s.saturating_sub(32)..s].to_ascii_lowercase();
+    [
+        &b"phone"[..],
+        b"tel",
+        b"call",
+        b"mobile",
+        b"cell",
+        b"whatsapp",
+        b"sms",
+        b"fax",
+        b"contact",
+    ]
+    .iter()
+    .any(|k| before.windows(k.len()).any(|w| w == *k))
+}
+
 /// The end of an IBAN whose country code starts at `s` (print format spaces allowed).
 fn iban_at(t: &[u8], s: usize) -> Option<usize> {
     if s + 4 > t.len() || !t[s + 2].is_ascii_digit() || !t[s + 3].is_ascii_digit() {
@@ -1072,7 +1149,7 @@ fn iban_at(t: &[u8], s: usize) -> Option<usize> {
 /// text when the block is cut off (fail closed). `None` for certificates and public keys.
 fn pem_block(t: &[u8], q: usize) -> Option<usize> {
     let window = &t[q..t.len().min(q + 80)];
-    let close = memmem::find(window, b"-----")?;
+    let close = window.windows(5).position(|w| w == b"-----")?;
     let label = &window[..close];
     if !(label.ends_with(b"PRIVATE KEY") || label.ends_with(b"PRIVATE KEY BLOCK"))
         || !label.iter().all(|b| b.is_ascii_uppercase() || *b == b' ')
@@ -1122,7 +1199,8 @@ fn domain_end(t: &[u8], d: usize) -> Option<usize> {
 /// found lazily and in order, so that asking about every `@` stays linear.
 struct Authorities<'t> {
     t: &'t [u8],
-    schemes: memmem::FindIter<'t, 'static>,
+    /// Where the search for the next `://` goes on.
+    from: usize,
     /// The authority that contains or follows the last position asked about.
     current: Option<(usize, usize)>,
 }
@@ -1131,7 +1209,7 @@ impl<'t> Authorities<'t> {
     fn new(t: &'t [u8]) -> Self {
         Authorities {
             t,
-            schemes: memmem::find_iter(t, b"://"),
+            from: 0,
             current: None,
         }
     }
@@ -1141,20 +1219,35 @@ impl<'t> Authorities<'t> {
     /// must be asked about in increasing order.
     fn contains(&mut self, at: usize) -> bool {
         loop {
-            match self.current {
-                Some((s, e)) if at < e => return at >= s,
-                _ => {}
+            if let Some((s, e)) = self.current {
+                if at < e {
+                    return at >= s;
+                }
             }
-            let Some(p) = self.schemes.next() else {
+            // `://` ends with the authority's first byte before it: look for ':' then "//"
+            let Some(p) = scheme_sep(self.t, self.from) else {
                 self.current = Some((usize::MAX, usize::MAX));
                 return false;
             };
             let s = p + 3;
             let limit = self.t.len().min(s + 2048);
             let e = (s..limit).find(|&i| url_stop(self.t[i])).unwrap_or(limit);
+            self.from = s;
             self.current = Some((s, e));
         }
     }
+}
+
+/// The next `://` at or after `from` (memchr for the `:`; no searcher to build per call).
+fn scheme_sep(t: &[u8], mut from: usize) -> Option<usize> {
+    while let Some(k) = memchr::memchr(b':', &t[from..]) {
+        let p = from + k;
+        if t[p + 1..].starts_with(b"//") {
+            return Some(p);
+        }
+        from = p + 1;
+    }
+    None
 }
 
 /// Bytes that end the authority part of a URL.
@@ -1273,6 +1366,17 @@ mod tests {
     }
 
     #[test]
+    fn bare_numbers_need_a_phone_keyword() {
+        use Builtin::Phone;
+        assert_eq!(one("Call me at 4155552671!"), Some((Phone, "4155552671")));
+        assert_eq!(one("mobile: 07700900123"), Some((Phone, "07700900123")));
+        assert_eq!(one("tel 14155552671"), Some((Phone, "14155552671")));
+        assert_eq!(one("order 4155552671"), None);
+        assert_eq!(one("phone 1155552671"), None); // NPA starts with 1
+        assert_eq!(one("call at 1712345678"), None); // a timestamp is never NANP
+    }
+
+    #[test]
     fn cards() {
         use Builtin::CreditCard;
         for c in [
@@ -1316,6 +1420,9 @@ mod tests {
             Some((Builtin::IpAddress, "192.168.1.20"))
         );
         assert_eq!(one("v1.2.3.4"), None);
+        assert_eq!(one("version 1.2.3.4"), None);
+        assert_eq!(one("[assembly: AssemblyVersion(\"1.0.0.0\")]"), None);
+        assert_eq!(one("host 1.2.3.4"), Some((Builtin::IpAddress, "1.2.3.4")));
         assert_eq!(one("1.2.3.4.5"), None);
         assert_eq!(one("999.1.1.1"), None);
         assert_eq!(
@@ -1323,6 +1430,20 @@ mod tests {
             Some((Builtin::IpAddress, "2001:db8::8a2e:370:7334"))
         );
         assert_eq!(one("std::vector"), None);
+        assert_eq!(one("evens = a[1::2]"), None);
+        assert_eq!(
+            one("tel 415-555-2671x204"),
+            Some((Builtin::Phone, "415-555-2671"))
+        );
+        assert_eq!(one("x[::2]"), None);
+        assert_eq!(one("http://[::1]:8080/"), Some((Builtin::IpAddress, "::1")));
+        assert_eq!(one("[fe80::1:2]"), Some((Builtin::IpAddress, "fe80::1:2")));
+        assert_eq!(one("listen [::1]:8080"), Some((Builtin::IpAddress, "::1")));
+        assert_eq!(one("m[:, 1::2]"), None);
+        assert_eq!(
+            one("http://[2001::1]/"),
+            Some((Builtin::IpAddress, "2001::1"))
+        );
         assert_eq!(one("12:30:45"), None);
         assert_eq!(one("mac 00:1a:2b:3c:4d:5e"), None);
     }
@@ -1383,6 +1504,32 @@ mod tests {
         let gk = "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q";
         assert_eq!(one(gk), Some((Builtin::GoogleApiKey, gk)));
         assert_eq!(one("AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7"), None);
+    }
+
+    #[test]
+    fn credential_near_misses() {
+        for s in [
+            "AKIAIOSFODNN7EXAMPL",                      // 15 after the prefix
+            "AKIAIOSFODNN7EXAMPLEX",                    // 17
+            "akiaiosfodnn7example",                     // lower case
+            "ghp_1234567890abcdefghij",                 // too short
+            "ghp_abcdefghijklmnopqrstuvwxyzabcdefghij", // one class only
+            "glpat-short-token",                        // too short
+            "xoxb-abcdefghijklmnop",                    // no digits
+            "xoxz-123456789012-abcdef",                 // unknown kind
+            "sk_live_abcdefghijklmnopqrstuvwx",         // one class only
+            "sk_prod_4eC39HqLyjWDarjtT1zdp7dc",         // not live/test
+            "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6",   // 34 after the prefix
+            "eyJhbGciOiJIUzI1NiJ9",                     // a header alone
+            "Bearer abc123",                            // too short
+            "Bearer ${ACCESS_TOKEN}",                   // placeholder
+            "Basic dXNlcnBhc3M=",                       // no colon inside
+            "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----",
+            "postgres://user@db.example.com/app", // no password
+            "https://example.com/a:b@c",          // @ in the path
+        ] {
+            assert_eq!(scan(s), vec![], "{s}");
+        }
     }
 
     #[test]

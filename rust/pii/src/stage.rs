@@ -312,6 +312,9 @@ impl PiiRedactor {
 
 impl Stage for PiiRedactor {
     fn interest(&self) -> Interest {
+        if !self.cfg.enabled {
+            return Interest::default();
+        }
         // a key list is enough when every include glob is exact or a prefix
         let narrow = !self.include.is_empty() && self.include.complex.is_none();
         let mut skip_prefixes = vec![keys::PII_PREFIX.to_string()];
@@ -604,6 +607,10 @@ mod tests {
         assert_eq!(i.skip_keys, ["x"]);
         assert_eq!(i.skip_prefixes, [keys::PII_PREFIX, "gen_ai.usage."]);
         assert!(!i.matches_key("gen_ai.usage.input_tokens"));
+        let i = PiiRedactor::from_json(br#"{"enabled": false}"#)
+            .unwrap()
+            .interest();
+        assert_eq!(i, Interest::default());
         let i = PiiRedactor::from_json(br#"{"include_keys": ["*.content"]}"#)
             .unwrap()
             .interest();

@@ -38,7 +38,7 @@ pub enum CardBrand {
     Amex,
     /// Discover: 6011, 644-649, 65, 622126-622925, 16-19 digits.
     Discover,
-    /// JCB: 3528-3589, 16-19 digits.
+    /// JCB: 35 (3528-3589 assigned), 16-19 digits; legacy 1800 and 2131, 15 digits.
     Jcb,
     /// Diners Club: 300-305, 3095, 36, 38, 39, 14-19 digits.
     Diners,
@@ -74,7 +74,9 @@ pub fn card_brand(digits: &[u8]) -> Option<CardBrand> {
         && (16..=19).contains(&len)
     {
         CardBrand::Discover
-    } else if (3528..=3589).contains(&p4) && (16..=19).contains(&len) {
+    } else if (p2 == 35 && (16..=19).contains(&len)) || ((p4 == 1800 || p4 == 2131) && len == 15) {
+        // JCB's range is 3528-3589, but numbers across all of 35xx are printed as JCB
+        // (test data, co-branded ranges): redacting a Luhn-valid 35xx number costs nothing
         CardBrand::Jcb
     } else if ((300..=305).contains(&p3) || p4 == 3095 || p2 == 36 || p2 == 38 || p2 == 39)
         && (14..=19).contains(&len)
@@ -434,6 +436,8 @@ mod tests {
             ("6011 1111 1111 1117", Discover),
             ("6221 2600 0000 0000", Discover),
             ("3530 1113 3330 0000", Jcb),
+            ("180020579868282", Jcb),
+            ("213127654444631", Jcb),
             ("3056 930902 5904", Diners),
         ] {
             assert_eq!(card_brand(&digits(n)), Some(b), "{n}");

@@ -202,7 +202,12 @@ def nanp_number():
 
 
 def gen_phone():
-    kind = rng.randrange(16)
+    kind = rng.randrange(18)
+    if kind >= 16:  # no separators: only with a phone keyword in front
+        a, b, c = nanp_number()
+        value = rng.choice([f"{a}{b}{c}", f"1{a}{b}{c}", f"07{rng.randint(100, 999)}{rng.randint(100000, 999999)}"])
+        before, after = rng.choice([("Call me at ", " tonight."), ("mobile: ", "\n"), ("my cell is ", ", thanks"), ("Tel ", " (office)")])
+        return embed("phone", before, value, after)
     if kind < 6:
         a, b, c = nanp_number()
         value = [
@@ -757,6 +762,25 @@ def clean_samples():
         "ssh_remote": lambda: f"git remote add origin git@github.com:{en.user_name()}/{en.word()}.git",
         "port": lambda: f"listening on localhost:{rng.randint(1024, 65535)} on all interfaces; upstream {en.domain_name()}:{rng.choice([80, 443, 8443])}",
         "aws_words": lambda: f"The AWS Lambda function {en.word()}-{rng.randint(1, 99)} reads a secret from Secrets Manager version {uuid.UUID(int=rng.getrandbits(128), version=4)}.",
+        "python_slice": lambda: rng.choice([
+            f"evens = a[{rng.randint(0, 9)}::2]; odds = a[1::2]; rev = s[::-1]",
+            f"x[::{rng.randint(2, 9)}] and y[{rng.randint(1, 9)}:{rng.randint(10, 99)}:{rng.randint(1, 5)}]",
+            f"matrix[:, {rng.randint(0, 9)}::{rng.randint(2, 4)}]",
+        ]),
+        "four_part_version": lambda: rng.choice([
+            f"AssemblyVersion(\"{rng.randint(1, 9)}.{rng.randint(0, 9)}.{rng.randint(0, 9)}.{rng.randint(0, 9)}\")",
+            f"upgrade to version {rng.randint(1, 20)}.{rng.randint(0, 20)}.{rng.randint(0, 99)}.{rng.randint(0, 255)} today",
+            f"Build {rng.randint(1, 9)}.{rng.randint(0, 9)}.{rng.randint(0, 99)}.{rng.randint(0, 200)} is out",
+            f"release v{rng.randint(1, 9)}.{rng.randint(0, 9)}.{rng.randint(0, 9)}.{rng.randint(0, 9)}",
+        ]),
+        "http": lambda: f"HTTP/1.1 {rng.choice([200, 201, 301, 404, 503])} OK\r\nContent-Length: {rng.randint(0, 99999)}\r\nRetry-After: {rng.randint(1, 120)}\r\nX-RateLimit-Reset: {rng.randint(1600000000, 1800000000)}",
+        "geo": lambda: f"lat {rng.uniform(-90, 90):.6f}, lng {rng.uniform(-180, 180):.6f}; elevation {rng.randint(0, 4000)} m",
+        "secret_words": lambda: rng.choice([
+            f"fix: rotate the secret handling in {en.word()}.py (commit {hexs(40)})",
+            f"kubectl create secret generic {en.word()} --from-file=./{en.file_name()}",
+            f"The AWS bill was ${rng.randint(100, 9999)}.{rng.randint(0, 99):02d} for account alias {en.word()}-{rng.randint(1, 99)}; secret sauce: caching.",
+            f"aws s3 cp s3://{en.word()}-bucket/{hexs(40)}.tar.gz . --region eu-west-{rng.randint(1, 3)}",
+        ]),
         "placeholder_keys": lambda: rng.choice([
             "OPENAI_API_KEY=sk-your-api-key-here", "Authorization: Bearer <token>", "Authorization: Bearer ${TOKEN}",
             "api_key = \"YOUR_API_KEY\"", "Basic usage: call init() first", "bearer authentication is required",
