@@ -1,9 +1,6 @@
 package piiredactionprocessor // import "github.com/llm-observatory/collector/go/piiredactionprocessor"
 
 import (
-	"errors"
-	"strings"
-
 	"go.opentelemetry.io/collector/config/configopaque"
 
 	"github.com/llm-observatory/collector/go/internal/pipeline"
@@ -40,9 +37,9 @@ type Config struct {
 	// ip_address, openai_api_key, anthropic_api_key, aws_access_key_id,
 	// aws_secret_access_key, github_token, gitlab_token, slack_token, slack_webhook,
 	// stripe_key, google_api_key, jwt, bearer_token, basic_auth, private_key, url_password).
-	Detectors map[string]DetectorConfig `mapstructure:"detectors" json:"-"`
+	Detectors map[string]DetectorConfig `mapstructure:"detectors" json:"detectors,omitempty"`
 	// CustomDetectors are named regular expressions run after the built-in detectors.
-	CustomDetectors []CustomDetector `mapstructure:"custom_detectors" json:"-"`
+	CustomDetectors []CustomDetector `mapstructure:"custom_detectors" json:"custom_detectors,omitempty"`
 	// Allow lists found values that are kept.
 	Allow Allow `mapstructure:"allow" json:"allow"`
 	// IncludeKeys limits scanning to attribute keys matching these globs (empty: all keys).
@@ -88,17 +85,10 @@ type Allow struct {
 	Patterns []string `mapstructure:"patterns" json:"patterns,omitempty"`
 }
 
-// wire is the JSON the Rust stage reads: the same keys, custom detectors under
-// detectors.custom and the key in clear (it never leaves the process).
+// wire is the JSON the Rust stage reads: the same keys, and the key in clear (it never leaves
+// the process).
 func (cfg *Config) wire() any {
 	type plain Config
-	detectors := map[string]any{}
-	for name, d := range cfg.Detectors {
-		detectors[name] = d
-	}
-	if len(cfg.CustomDetectors) > 0 {
-		detectors["custom"] = cfg.CustomDetectors
-	}
 	var key *string
 	if cfg.HMACKey != "" {
 		k := string(cfg.HMACKey)
@@ -106,18 +96,11 @@ func (cfg *Config) wire() any {
 	}
 	return struct {
 		plain
-		HMACKey   *string        `json:"hmac_key,omitempty"`
-		Detectors map[string]any `json:"detectors"`
-	}{plain(*cfg), key, detectors}
+		HMACKey *string `json:"hmac_key,omitempty"`
+	}{plain(*cfg), key}
 }
 
-// Validate checks the configuration with the Rust stage, so the rules live in one place. Rust
-// names custom detectors by their place in its JSON (detectors.custom[i]); the message uses
-// the YAML key.
+// Validate checks the configuration with the Rust stage, so the rules live in one place.
 func (cfg *Config) Validate() error {
-	err := pipeline.Validate(metadataKind, cfg.wire())
-	if err == nil {
-		return nil
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), "detectors.custom[", "custom_detectors["))
+	return pipeline.Validate(metadataKind, cfg.wire())
 }

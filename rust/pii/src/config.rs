@@ -1,7 +1,7 @@
 //! Configuration of the `pii_redaction` processor.
 //!
 //! The Go component passes its YAML config as JSON with the same keys. Every problem is
-//! reported with the path of the key (`detectors.custom[1].pattern: invalid regex: ...`), and
+//! reported with the path of the key (`custom_detectors[1].pattern: invalid regex: ...`), and
 //! no error or `Debug` output ever contains the HMAC key.
 //!
 //! ```json
@@ -10,9 +10,9 @@
 //!   "hmac_key": "at-least-16-bytes-of-secret",
 //!   "detectors": {
 //!     "email": { "action": "hash" },
-//!     "ip_address": { "enabled": false },
-//!     "custom": [ { "name": "employee_id", "pattern": "(?-u:\\b)EMP-[0-9]{6}(?-u:\\b)" } ]
+//!     "ip_address": { "enabled": false }
 //!   },
+//!   "custom_detectors": [ { "name": "employee_id", "pattern": "(?-u:\\b)EMP-[0-9]{6}(?-u:\\b)" } ],
 //!   "allow": { "values": ["support@example.com"], "patterns": [".*@example\\.org"] },
 //!   "exclude_keys": ["http.request.header.x-request-id", "k8s.*"]
 //! }
@@ -103,8 +103,7 @@ pub struct CustomDetector {
     pub marker: Option<String>,
 }
 
-/// Per-detector settings: one key per built-in detector (all enabled by default) and the
-/// custom detectors.
+/// Per-detector settings: one key per built-in detector (all enabled by default).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 #[allow(missing_docs)] // each field is the built-in detector of the same name, see Builtin
@@ -130,8 +129,6 @@ pub struct Detectors {
     pub us_ssn: DetectorConfig,
     pub phone: DetectorConfig,
     pub ip_address: DetectorConfig,
-    /// User-defined detectors, run after the built-in ones on every scanned value.
-    pub custom: Vec<CustomDetector>,
 }
 
 impl Detectors {
@@ -232,8 +229,10 @@ pub struct PiiConfig {
     pub hmac_key: Option<Secret>,
     /// Hex characters of the HMAC kept in the marker: an even number from 8 to 64.
     pub hash_length: usize,
-    /// Per-detector settings and custom detectors.
+    /// Per-detector settings of the built-in detectors.
     pub detectors: Detectors,
+    /// User-defined detectors, run after the built-in ones on every scanned value.
+    pub custom_detectors: Vec<CustomDetector>,
     /// Found values that are kept.
     pub allow: Allow,
     /// Attribute keys to scan (globs: `*` any run of characters, `?` one character, the whole
@@ -263,6 +262,7 @@ impl Default for PiiConfig {
             hmac_key: None,
             hash_length: 16,
             detectors: Detectors::default(),
+            custom_detectors: Vec::new(),
             allow: Allow::default(),
             include_keys: Vec::new(),
             exclude_keys: Vec::new(),
@@ -279,23 +279,23 @@ pub enum ConfigError {
     #[error("{0}")]
     Parse(String),
     /// A custom detector's pattern does not compile.
-    #[error("detectors.custom[{index}].pattern: invalid regex: {reason}")]
+    #[error("custom_detectors[{index}].pattern: invalid regex: {reason}")]
     CustomPattern {
-        /// Position in `detectors.custom`.
+        /// Position in `custom_detectors`.
         index: usize,
         /// The compiler's message.
         reason: String,
     },
     /// A custom detector's pattern matches the empty string.
-    #[error("detectors.custom[{index}].pattern: matches the empty string")]
+    #[error("custom_detectors[{index}].pattern: matches the empty string")]
     CustomPatternEmpty {
-        /// Position in `detectors.custom`.
+        /// Position in `custom_detectors`.
         index: usize,
     },
     /// A custom detector's name is not usable.
-    #[error("detectors.custom[{index}].name: {reason}")]
+    #[error("custom_detectors[{index}].name: {reason}")]
     CustomName {
-        /// Position in `detectors.custom`.
+        /// Position in `custom_detectors`.
         index: usize,
         /// Why.
         reason: String,
@@ -437,7 +437,7 @@ impl PiiConfig {
             }
         }
         let mut names: Vec<&str> = Vec::new();
-        for (index, c) in self.detectors.custom.iter().enumerate() {
+        for (index, c) in self.custom_detectors.iter().enumerate() {
             let bad = |reason: String| ConfigError::CustomName { index, reason };
             if c.name.is_empty()
                 || !c
@@ -464,8 +464,7 @@ impl PiiConfig {
             .map(|b| b.name())
             .collect();
         hashing.extend(
-            self.detectors
-                .custom
+            self.custom_detectors
                 .iter()
                 .filter(|c| c.action.unwrap_or(self.action) == Action::Hash)
                 .map(|c| c.name.as_str()),
@@ -530,26 +529,26 @@ mod tests {
         assert!(err(r#"{"traces": "yes"}"#).starts_with("traces: invalid type"));
         assert_eq!(
             err(
-                r#"{"detectors": {"custom": [{"name": "a", "pattern": "x"}, {"name": "b", "pattern": "(x"}]}}"#
+                r#"{"custom_detectors": [{"name": "a", "pattern": "x"}, {"name": "b", "pattern": "(x"}]}"#
             ),
-            "detectors.custom[1].pattern: invalid regex: unclosed group"
+            "custom_detectors[1].pattern: invalid regex: unclosed group"
         );
         assert_eq!(
-            err(r#"{"detectors": {"custom": [{"name": "a", "pattern": "x*"}]}}"#),
-            "detectors.custom[0].pattern: matches the empty string"
+            err(r#"{"custom_detectors": [{"name": "a", "pattern": "x*"}]}"#),
+            "custom_detectors[0].pattern: matches the empty string"
         );
         assert!(
-            err(r#"{"detectors": {"custom": [{"name": "Bad Name", "pattern": "x"}]}}"#)
-                .starts_with("detectors.custom[0].name:")
+            err(r#"{"custom_detectors": [{"name": "Bad Name", "pattern": "x"}]}"#)
+                .starts_with("custom_detectors[0].name:")
         );
         assert!(
-            err(r#"{"detectors": {"custom": [{"name": "email", "pattern": "x"}]}}"#)
+            err(r#"{"custom_detectors": [{"name": "email", "pattern": "x"}]}"#)
                 .contains("built-in")
         );
-        assert!(err(r#"{"detectors": {"custom": [{"name": "a", "pattern": "x"}, {"name": "a", "pattern": "y"}]}}"#)
-            .starts_with("detectors.custom[1].name:"));
-        assert!(err(r#"{"detectors": {"custom": [{"name": "a"}]}}"#)
-            .starts_with("detectors.custom[0]: missing field `pattern`"));
+        assert!(err(r#"{"custom_detectors": [{"name": "a", "pattern": "x"}, {"name": "a", "pattern": "y"}]}"#)
+            .starts_with("custom_detectors[1].name:"));
+        assert!(err(r#"{"custom_detectors": [{"name": "a"}]}"#)
+            .starts_with("custom_detectors[0]: missing field `pattern`"));
         assert_eq!(
             err(r#"{"allow": {"patterns": ["ok", "[z-a]"]}}"#),
             "allow.patterns[1]: invalid regex: invalid character class range, the start must be <= the end"
@@ -582,8 +581,10 @@ mod tests {
             .starts_with("hmac_key: required because the hash action is used by action"));
         assert!(err(r#"{"detectors": {"phone": {"action": "hash"}}}"#)
             .starts_with("hmac_key: required because the hash action is used by detectors phone"));
-        assert!(err(r#"{"detectors": {"custom": [{"name": "emp", "pattern": "E[0-9]+", "action": "hash"}]}}"#)
-            .contains("detectors emp"));
+        assert!(err(
+            r#"{"custom_detectors": [{"name": "emp", "pattern": "E[0-9]+", "action": "hash"}]}"#
+        )
+        .contains("detectors emp"));
         assert_eq!(
             err(r#"{"action": "hash", "hmac_key": "short"}"#),
             "hmac_key: must be at least 16 bytes"

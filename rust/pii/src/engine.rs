@@ -183,7 +183,7 @@ impl Engine {
     pub fn new(cfg: &PiiConfig) -> Result<Engine, ConfigError> {
         cfg.validate()?;
         let mut on = [false; Builtin::ALL.len()];
-        let ncustom = cfg.detectors.custom.len() as u16;
+        let ncustom = cfg.custom_detectors.len() as u16;
         let (hash_prefix_t, hash_suffix_t) = cfg
             .hash_template
             .split_once("{HASH}")
@@ -213,7 +213,7 @@ impl Engine {
             });
         }
         let mut customs = Vec::new();
-        for (index, c) in cfg.detectors.custom.iter().enumerate() {
+        for (index, c) in cfg.custom_detectors.iter().enumerate() {
             let re = RegexBuilder::new(&c.pattern)
                 .size_limit(REGEX_SIZE_LIMIT)
                 .build()
@@ -597,7 +597,7 @@ mod tests {
     #[test]
     fn custom_detectors_win_overlaps_and_nothing_leaks() {
         let e = engine(
-            r#"{"detectors": {"custom": [{"name": "employee_id", "pattern": "(?-u:\\b)EMP-[0-9]{6}(?-u:\\b)"}, {"name": "half_key", "pattern": "sk-proj-[A-Za-z]{4}"}]}}"#,
+            r#"{"custom_detectors": [{"name": "employee_id", "pattern": "(?-u:\\b)EMP-[0-9]{6}(?-u:\\b)"}, {"name": "half_key", "pattern": "sk-proj-[A-Za-z]{4}"}]}"#,
         );
         assert_eq!(red(&e, "id EMP-123456."), "id <EMPLOYEE_ID>.");
         // the custom match covers only part of the key: the union is redacted
