@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
+use llmo_schema::glob::glob_match;
+
 use crate::catalog::{parse_atto, Atto, Entry};
 
 /// One user price, as written in YAML (LiteLLM's rate names, USD per token).
@@ -163,7 +165,7 @@ impl Overrides {
             .iter()
             .filter(|r| r.from <= time_ns)
             .filter(|r| r.provider.is_none() || r.provider.as_deref() == provider)
-            .filter(|r| ids.iter().any(|id| glob(&r.pattern, id.as_bytes())))
+            .filter(|r| ids.iter().any(|id| glob_match(&r.pattern, id.as_bytes())))
             .max_by_key(|r| (r.literal_len, r.provider.is_some(), r.from))
     }
 
@@ -180,29 +182,6 @@ impl Overrides {
     pub fn discounted(&self, provider: Option<&str>) -> bool {
         provider.is_some_and(|p| self.discounts.contains_key(p))
     }
-}
-
-/// `*` matches any run (also empty), `?` one byte; everything else itself. Linear-time
-/// backtracking on the last star, so pathological patterns stay cheap.
-fn glob(p: &[u8], s: &[u8]) -> bool {
-    let (mut pi, mut si) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while si < s.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi] == s[si]) {
-            pi += 1;
-            si += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = Some((pi, si));
-            pi += 1;
-        } else if let Some((sp, ss)) = star {
-            pi = sp + 1;
-            si = ss + 1;
-            star = Some((sp, ss + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|b| *b == b'*')
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
@@ -298,21 +277,6 @@ mod tests {
     fn rules(v: serde_json::Value) -> Result<Overrides, String> {
         let prices: Vec<PriceOverride> = serde_json::from_value(v).unwrap();
         Overrides::new(&prices, &HashMap::new())
-    }
-
-    #[test]
-    fn globs() {
-        assert!(glob(
-            b"ft:gpt-4o-mini:acme:*",
-            b"ft:gpt-4o-mini:acme:abc123"
-        ));
-        assert!(glob(b"acme-?b", b"acme-7b"));
-        assert!(!glob(b"acme-?b", b"acme-70b"));
-        assert!(glob(b"*-instruct", b"llama-3-8b-instruct"));
-        assert!(!glob(b"gpt-4o", b"gpt-4o-mini"), "no implicit prefix match");
-        assert!(glob(b"a*b*c", b"axxbyyc"));
-        let long = vec![b'a'; 10_000];
-        assert!(!glob(b"*a*a*a*a*b", &long), "pathological pattern finishes");
     }
 
     #[test]

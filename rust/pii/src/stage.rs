@@ -10,9 +10,9 @@
 //! not: their attributes are shared). Counters per batch: see [`crate::counters`].
 
 use llmo_schema::edits::{Edits, NewValue, Tree, ITEM_ITSELF};
+use llmo_schema::glob::glob_match;
 use llmo_schema::view::{Batch, Item, ItemKind, Value};
 use llmo_schema::{Interest, Stage};
-use regex::RegexSet;
 
 use crate::config::{ConfigError, PiiConfig};
 use crate::engine::{Engine, Redacted, Tally, UNSCANNABLE_MARKER};
@@ -22,52 +22,42 @@ use crate::{counters, keys};
 /// scanned.
 const SCANNED_INT: u64 = 1_000_000_000_000;
 
-/// Attribute keys selected by globs (`*` any run of characters, `?` one character).
+/// Attribute keys selected by globs (`*` any run of characters, `?` one character); exact
+/// keys and prefixes are kept apart because they also narrow the interest sent by Go.
 #[derive(Debug, Clone, Default)]
 struct KeyGlobs {
     exact: Vec<String>,
     prefixes: Vec<String>,
-    complex: Option<RegexSet>,
+    complex: Vec<String>,
 }
 
 impl KeyGlobs {
     fn new(globs: &[String]) -> KeyGlobs {
         let mut g = KeyGlobs::default();
-        let mut complex = Vec::new();
         for glob in globs {
             let body = glob.strip_suffix('*').unwrap_or(glob);
-            if !body.contains(['*', '?']) {
-                if body.len() == glob.len() {
-                    g.exact.push(glob.clone());
-                } else {
-                    g.prefixes.push(body.to_string());
-                }
+            if body.contains(['*', '?']) {
+                g.complex.push(glob.clone());
+            } else if body.len() == glob.len() {
+                g.exact.push(glob.clone());
             } else {
-                let mut re = String::from("(?s)^");
-                for c in glob.chars() {
-                    match c {
-                        '*' => re.push_str(".*"),
-                        '?' => re.push('.'),
-                        c => re.push_str(&regex::escape(c.encode_utf8(&mut [0; 4]))),
-                    }
-                }
-                re.push('$');
-                complex.push(re);
+                g.prefixes.push(body.to_string());
             }
         }
-        g.complex = (!complex.is_empty())
-            .then(|| RegexSet::new(complex).expect("escaped globs always compile"));
         g
     }
 
     fn is_empty(&self) -> bool {
-        self.exact.is_empty() && self.prefixes.is_empty() && self.complex.is_none()
+        self.exact.is_empty() && self.prefixes.is_empty() && self.complex.is_empty()
     }
 
     fn matches(&self, key: &str) -> bool {
         self.exact.iter().any(|k| k == key)
             || self.prefixes.iter().any(|p| key.starts_with(p.as_str()))
-            || self.complex.as_ref().is_some_and(|s| s.is_match(key))
+            || self
+                .complex
+                .iter()
+                .any(|g| glob_match(g.as_bytes(), key.as_bytes()))
     }
 }
 
@@ -316,7 +306,7 @@ impl Stage for PiiRedactor {
             return Interest::default();
         }
         // a key list is enough when every include glob is exact or a prefix
-        let narrow = !self.include.is_empty() && self.include.complex.is_none();
+        let narrow = !self.include.is_empty() && self.include.complex.is_empty();
         let mut skip_prefixes = vec![keys::PII_PREFIX.to_string()];
         skip_prefixes.extend(self.exclude.prefixes.iter().cloned());
         Interest {

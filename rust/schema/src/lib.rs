@@ -27,6 +27,7 @@
 
 pub mod attrs;
 pub mod edits;
+pub mod glob;
 mod interest;
 pub mod view;
 pub mod wire;
