@@ -31,8 +31,7 @@ type newValue struct {
 	i   int64
 	f   float64
 	b   bool
-	arr []string
-	// tree holds a nested value (map, mixed array, bytes, empty) decoded whole.
+	// tree holds a nested value (array, map, bytes, empty) decoded whole.
 	tree *pcommon.Value
 }
 
@@ -157,17 +156,7 @@ func (r *reader) value() newValue {
 		v.f = math.Float64frombits(r.u64())
 	case tagBool:
 		v.b = r.u8() != 0
-	case tagArray:
-		if r.stringArray() {
-			n := int(r.u32())
-			for i := 0; i < n && r.err == nil; i++ {
-				r.u8()
-				v.arr = append(v.arr, r.str())
-			}
-			break
-		}
-		v = r.wholeTree(at)
-	case tagEmpty, tagBytes, tagMap:
+	case tagEmpty, tagBytes, tagArray, tagMap:
 		v = r.wholeTree(at)
 	default:
 		if r.err == nil {
@@ -183,25 +172,6 @@ func (r *reader) wholeTree(at int) newValue {
 	t := pcommon.NewValueEmpty()
 	r.tree(t, 0)
 	return newValue{tag: tagTree, tree: &t}
-}
-
-// stringArray reports, without consuming anything, whether the array at the cursor (after
-// its tag) holds only strings: the common case keeps its allocation-light path.
-func (r *reader) stringArray() bool {
-	save := r.pos
-	defer func() { r.pos = save }()
-	n := int(r.u32())
-	for i := 0; i < n && r.err == nil; i++ {
-		if r.u8() != tagStr {
-			return false
-		}
-		k := int(r.u32())
-		if !r.need(k) {
-			return false
-		}
-		r.pos += k
-	}
-	return r.err == nil
 }
 
 // tree decodes a value of any shape into dst.
@@ -310,12 +280,6 @@ func (v newValue) copyTo(dst pcommon.Value) {
 		dst.SetDouble(v.f)
 	case tagBool:
 		dst.SetBool(v.b)
-	case tagArray:
-		s := dst.SetEmptySlice()
-		s.EnsureCapacity(len(v.arr))
-		for _, x := range v.arr {
-			s.AppendEmpty().SetStr(x)
-		}
 	case tagTree:
 		v.tree.CopyTo(dst)
 	}
