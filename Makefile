@@ -10,7 +10,7 @@ TOOLS      := $(ROOT)/.tools
 TOOLS_BIN  := $(TOOLS)/bin
 export PATH := $(TOOLS_BIN):$(PATH)
 
-OCB_VERSION      := v0.159.0
+OCB_VERSION      := v0.161.0
 MDATAGEN_VERSION := v0.159.0
 CBINDGEN_VERSION := 0.29.4
 
@@ -38,7 +38,9 @@ $(OCB):
 	GOBIN=$(TOOLS_BIN) go install go.opentelemetry.io/collector/cmd/builder@$(OCB_VERSION)
 
 # The module proxy these machines reach has no version list for mdatagen, so `go install
-# ...@version` fails; resolving it inside a throwaway module works.
+# ...@version` fails; resolving it inside a throwaway module works. mdatagen stays at v0.159.0:
+# v0.161.0 needs go.opentelemetry.io/collector/internal/schemagen v0.161.0, which the proxy
+# refuses, and v0.160.0 has no cmd/mdatagen; what v0.159.0 generates compiles against core v0.161.0.
 $(MDATAGEN):
 	tmp=$$(mktemp -d) && cd $$tmp && go mod init tools >/dev/null 2>&1 \
 	  && go get go.opentelemetry.io/collector/cmd/mdatagen@$(MDATAGEN_VERSION) \

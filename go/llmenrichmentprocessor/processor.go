@@ -27,7 +27,12 @@ func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uin
 }
 
 func newProcessor(set processor.Settings, c component.Config) (*pipeline.Processor, error) {
-	cfg := c.(*Config)
+	return NewProcessor(set, c.(*Config))
+}
+
+// NewProcessor runs the enrichment stage with cfg; gen_ai_normalizer (a config front end for
+// configs written for contrib's processor of that name) builds its processor through it.
+func NewProcessor(set processor.Settings, cfg *Config) (*pipeline.Processor, error) {
 	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
 	if err != nil {
 		return nil, err

