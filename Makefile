@@ -115,9 +115,12 @@ run: $(BINARY)
 	mkdir -p data
 	$(BINARY) --config $(CONFIG)
 
-# The ClickHouse tests start a real server from PyPI chdb-core: install it outside go test's timeout.
+# The ClickHouse tests start a real server from PyPI chdb-core, the Kafka tests a real Apache
+# Kafka broker from Maven Central jars (tests/kafka/pom.xml, on the JDK): fetch both outside go
+# test's timeout.
 test-e2e: $(BINARY)
 	tests/clickhouse/venv.sh >/dev/null
+	tests/kafka/kafka.sh jars >/dev/null
 	cd tests && go test -count=1 -timeout 20m ./...
 
 # The deployment files, checked statically (no Docker engine here): promtool (Debian), hadolint,
