@@ -56,17 +56,8 @@ func TestTwoTierThroughKafka(t *testing.T) {
 		sinks[i] = newBackendSink(t, http.StatusOK)
 		gateways[i] = startCollectorIn(t, "", []string{configPath(t, "gateway.yaml"),
 			filepath.Join(repoRoot(t), "configs", "overlays", "gateway-kafka.yaml")},
-			append([]string{
-				fmt.Sprintf("COLLECTOR_OTLP_GRPC_ENDPOINT=127.0.0.1:%d", freePort(t)),
-				fmt.Sprintf("COLLECTOR_OTLP_HTTP_ENDPOINT=127.0.0.1:%d", freePort(t)),
-				fmt.Sprintf("COLLECTOR_HEALTH_ENDPOINT=127.0.0.1:%d", freePort(t)),
-				fmt.Sprintf("COLLECTOR_TELEMETRY_PORT=%d", freePort(t)),
-				"COLLECTOR_TELEMETRY_HOST=127.0.0.1",
-				"BACKEND_OTLP_ENDPOINT=" + sinks[i].grpcAddr,
-				"GATEWAY_DECISION_WAIT=1s",
-				"GATEWAY_SAMPLE_PERCENT=100",
-				"KAFKA_GROUP_ID=e2e-gateways",
-			}, env...)...)
+			append(gatewayEnv(t, fmt.Sprintf("127.0.0.1:%d", freePort(t)), sinks[i]),
+				append(env, "KAFKA_GROUP_ID=e2e-gateways")...)...)
 	}
 	logs := func() string {
 		return "agent:\n" + agent.stderr.String() + "gateway 0:\n" + gateways[0].stderr.String() + "gateway 1:\n" + gateways[1].stderr.String()
@@ -95,44 +86,12 @@ func TestTwoTierThroughKafka(t *testing.T) {
 	sent := (early.traces+main.traces)*4 + probes
 	waitTotal(t, sinks, sent, 120*time.Second, logs)
 
-	owner := map[int]int{}
-	count := map[int]int{}
-	perGateway := []int{0, 0}
-	total := 0
-	for g, s := range sinks {
-		byName, n := s.spans()
-		total += n
-		for name, copies := range byName {
-			if len(copies) != 1 {
-				t.Errorf("span %s delivered %d times", name, len(copies))
-			}
-			var i, k int
-			if _, err := fmt.Sscanf(name, "t%d/s%d", &i, &k); err != nil {
-				t.Fatalf("unexpected span %q", name)
-			}
-			if i >= probeFirst {
-				continue
-			}
-			if prev, ok := owner[i]; ok && prev != g {
-				t.Errorf("trace %d split over gateways %d and %d", i, prev, g)
-			} else if !ok {
-				perGateway[g]++
-			}
-			owner[i] = g
-			count[i]++
-		}
-	}
-	whole := 0
-	for _, n := range count {
-		if n == 4 {
-			whole++
-		}
-	}
+	got := tally(t, sinks, 4, probeFirst)
 	traces := early.traces + main.traces
 	t.Logf("through Kafka: traces sent %d (%d before any gateway ran), whole on one gateway %d, per gateway %v; spans sent %d (%d probes), delivered %d, lost %d",
-		traces, early.traces, whole, perGateway, sent, probes, total, sent-total)
-	if whole != traces || total != sent {
-		t.Errorf("%d of %d traces whole, %d of %d spans delivered", whole, traces, total, sent)
+		traces, early.traces, got.whole, got.perGateway, sent, probes, got.spans, sent-got.spans)
+	if got.whole != traces || got.spans != sent {
+		t.Errorf("%d of %d traces whole, %d of %d spans delivered", got.whole, traces, got.spans, sent)
 	}
 }
 

@@ -66,6 +66,66 @@ func waitTotal(t *testing.T, sinks []*backendSink, want int, within time.Duratio
 	time.Sleep(time.Second) // anything delivered twice has arrived by now
 }
 
+// gatewayEnv is the environment of a gateway (configs/gateway.yaml) on free loopback ports that
+// exports to sink, with tail sampling keeping every trace so that every span can be counted.
+func gatewayEnv(t *testing.T, grpcAddr string, sink *backendSink) []string {
+	return []string{
+		"COLLECTOR_OTLP_GRPC_ENDPOINT=" + grpcAddr,
+		fmt.Sprintf("COLLECTOR_OTLP_HTTP_ENDPOINT=127.0.0.1:%d", freePort(t)),
+		fmt.Sprintf("COLLECTOR_HEALTH_ENDPOINT=127.0.0.1:%d", freePort(t)),
+		fmt.Sprintf("COLLECTOR_TELEMETRY_PORT=%d", freePort(t)),
+		"COLLECTOR_TELEMETRY_HOST=127.0.0.1",
+		"BACKEND_OTLP_ENDPOINT=" + sink.grpcAddr,
+		"GATEWAY_DECISION_WAIT=1s",
+		"GATEWAY_SAMPLE_PERCENT=100",
+	}
+}
+
+// tierTally is what the gateways' sinks hold, by trace (spans named t<trace>/s<span>).
+type tierTally struct {
+	spans      int   // spans delivered
+	whole      int   // traces with all their spans, all on one gateway
+	perGateway []int // traces first seen on each gateway
+}
+
+// tally checks that no span arrived twice and no trace is split over gateways, and counts; traces
+// numbered at or above skipFrom (probes) are counted as spans only.
+func tally(t *testing.T, sinks []*backendSink, spansPerTrace, skipFrom int) tierTally {
+	t.Helper()
+	owner := map[int]int{} // trace -> gateway
+	count := map[int]int{} // trace -> spans delivered
+	out := tierTally{perGateway: make([]int, len(sinks))}
+	for g, s := range sinks {
+		byName, n := s.spans()
+		out.spans += n
+		for name, copies := range byName {
+			if len(copies) != 1 {
+				t.Errorf("span %s delivered %d times", name, len(copies))
+			}
+			var i, k int
+			if _, err := fmt.Sscanf(name, "t%d/s%d", &i, &k); err != nil {
+				t.Fatalf("unexpected span %q", name)
+			}
+			if i >= skipFrom {
+				continue
+			}
+			if prev, ok := owner[i]; ok && prev != g {
+				t.Errorf("trace %d split over gateways %d and %d", i, prev, g)
+			} else if !ok {
+				out.perGateway[g]++
+			}
+			owner[i] = g
+			count[i]++
+		}
+	}
+	for _, n := range count {
+		if n == spansPerTrace {
+			out.whole++
+		}
+	}
+	return out
+}
+
 // One agent (configs/agent.yaml, loadbalancing by trace id, static resolver) in front of three
 // gateways (configs/gateway.yaml: the LLM processors and tail sampling, kept at 100% here so
 // every span is counted), each exporting to its own counting backend. Every trace must arrive
@@ -81,16 +141,7 @@ func TestTwoTierEveryTraceWholeOnOneGateway(t *testing.T) {
 		sinks[i] = newBackendSink(t, http.StatusOK)
 		grpcAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 		hosts = append(hosts, grpcAddr)
-		gwEnv[i] = []string{
-			"COLLECTOR_OTLP_GRPC_ENDPOINT=" + grpcAddr,
-			fmt.Sprintf("COLLECTOR_OTLP_HTTP_ENDPOINT=127.0.0.1:%d", freePort(t)),
-			fmt.Sprintf("COLLECTOR_HEALTH_ENDPOINT=127.0.0.1:%d", freePort(t)),
-			fmt.Sprintf("COLLECTOR_TELEMETRY_PORT=%d", freePort(t)),
-			"COLLECTOR_TELEMETRY_HOST=127.0.0.1",
-			"BACKEND_OTLP_ENDPOINT=" + sinks[i].grpcAddr,
-			"GATEWAY_DECISION_WAIT=1s",
-			"GATEWAY_SAMPLE_PERCENT=100",
-		}
+		gwEnv[i] = gatewayEnv(t, grpcAddr, sinks[i])
 		gateways[i] = startCollector(t, configPath(t, "gateway.yaml"), gwEnv[i]...)
 	}
 	agent := startCollector(t, configPath(t, "agent.yaml"), "GATEWAY_HOSTS=["+strings.Join(hosts, ", ")+"]")
@@ -125,44 +176,14 @@ func TestTwoTierEveryTraceWholeOnOneGateway(t *testing.T) {
 	t.Logf("held in the agent's queue while gateway %d was down, delivered after its restart: %d spans",
 		stopped, afterRestart-beforeRestart)
 
-	owner := map[int]int{} // trace -> gateway
-	spans := map[int]int{} // trace -> spans delivered
-	perGateway := []int{0, 0, 0}
-	total := 0
-	for g, s := range sinks {
-		byName, n := s.spans()
-		total += n
-		for name, copies := range byName {
-			if len(copies) != 1 {
-				t.Errorf("span %s delivered %d times", name, len(copies))
-			}
-			var i, k int
-			if _, err := fmt.Sscanf(name, "t%d/s%d", &i, &k); err != nil {
-				t.Fatalf("unexpected span %q", name)
-			}
-			if prev, ok := owner[i]; ok && prev != g {
-				t.Errorf("trace %d split over gateways %d and %d", i, prev, g)
-			}
-			if _, ok := owner[i]; !ok {
-				perGateway[g]++
-			}
-			owner[i] = g
-			spans[i] += len(copies)
-		}
-	}
-	whole := 0
-	for _, n := range spans {
-		if n == w.spansPerTrace {
-			whole++
-		}
-	}
+	got := tally(t, sinks, w.spansPerTrace, w.first+w.traces)
 	sent := w.traces * w.spansPerTrace
 	t.Logf("traces sent %d, whole on one gateway %d, per gateway %v; spans sent %d, delivered %d, lost %d (gateway %d stopped and restarted mid-run)",
-		w.traces, whole, perGateway, sent, total, sent-total, stopped)
-	if whole != w.traces || total != sent {
-		t.Errorf("%d of %d traces whole, %d of %d spans delivered", whole, w.traces, total, sent)
+		w.traces, got.whole, got.perGateway, sent, got.spans, sent-got.spans, stopped)
+	if got.whole != w.traces || got.spans != sent {
+		t.Errorf("%d of %d traces whole, %d of %d spans delivered", got.whole, w.traces, got.spans, sent)
 	}
-	for g, n := range perGateway {
+	for g, n := range got.perGateway {
 		if n < w.traces/10 {
 			t.Errorf("gateway %d got %d traces: the load is not spread", g, n)
 		}
