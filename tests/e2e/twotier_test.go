@@ -129,8 +129,9 @@ func tally(t *testing.T, sinks []*backendSink, spansPerTrace, skipFrom int) tier
 // One agent (configs/agent.yaml, loadbalancing by trace id, static resolver) in front of three
 // gateways (configs/gateway.yaml: the LLM processors and tail sampling, kept at 100% here so
 // every span is counted), each exporting to its own counting backend. Every trace must arrive
-// whole on exactly one gateway, and a gateway stopped (after a drain) and restarted mid-run
-// must lose nothing: what the agent could not deliver waits in its queue.
+// whole on exactly one gateway, and a gateway stopped (SIGINT, holding undecided traces) and
+// restarted mid-run must lose nothing: it decides what it holds on the way down, and what the
+// agent could not deliver meanwhile waits in its queue.
 func TestTwoTierEveryTraceWholeOnOneGateway(t *testing.T) {
 	w := tierWorkload{traces: 3000, spansPerTrace: 4, requests: 60}
 	sinks := make([]*backendSink, 3)
@@ -158,8 +159,8 @@ func TestTwoTierEveryTraceWholeOnOneGateway(t *testing.T) {
 	for r := 0; r < half; r++ {
 		agent.sendTracesGRPC(t, w.request(r))
 	}
-	// drain: the first half is through every gateway's sampler before one is stopped
-	waitTotal(t, sinks, w.traces*w.spansPerTrace/2, 60*time.Second, logs)
+	// no drain: the gateway is stopped while its sampler holds traces it has not decided
+	time.Sleep(300 * time.Millisecond)
 	stopped := 1
 	gateways[stopped].stop()
 	for r := half; r < w.requests; r++ {
