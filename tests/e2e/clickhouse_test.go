@@ -510,14 +510,14 @@ func chCalls() []llmCall {
 func chConfig(t *testing.T) (config, logFile string) {
 	t.Helper()
 	cfg := readFile(t, configPath(t, "clickhouse.yaml"))
-	if strings.Count(cfg, "cost_calculation, batch]") != 2 || !strings.Contains(cfg, "\n  cost_calculation:\n") ||
+	if strings.Count(cfg, "cost_calculation]") != 2 || !strings.Contains(cfg, "\n  cost_calculation:\n") ||
 		!strings.Contains(cfg, "\n  telemetry:\n") {
-		t.Fatalf("configs/clickhouse.yaml changed shape: want cost_calculation before batch in both pipelines, service.telemetry")
+		t.Fatalf("configs/clickhouse.yaml changed shape: want cost_calculation last in both pipelines, service.telemetry")
 	}
 	dir := t.TempDir()
 	logFile = filepath.Join(dir, "collector.log")
 	cfg = strings.Replace(cfg, "\n  cost_calculation:\n", "\n  cost_calculation:\n  pii_redaction:\n", 1)
-	cfg = strings.ReplaceAll(cfg, "cost_calculation, batch]", "cost_calculation, pii_redaction, batch]")
+	cfg = strings.ReplaceAll(cfg, "cost_calculation]", "cost_calculation, pii_redaction]")
 	cfg = strings.Replace(cfg, "\n  telemetry:\n", "\n  telemetry:\n    logs:\n      output_paths: [stderr, "+strconv.Quote(logFile)+"]\n", 1)
 	config = filepath.Join(dir, "clickhouse-pii.yaml")
 	if err := os.WriteFile(config, []byte(cfg), 0o644); err != nil {
