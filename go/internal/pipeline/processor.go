@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"time"
 
+	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor"
 
 	"github.com/llm-observatory/collector/go/internal/bridge"
-
-	"go.opentelemetry.io/collector/pdata/plog"
-	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
 // Telemetry is what a processor records per batch; each component maps it onto its own
@@ -37,8 +37,14 @@ type Processor struct {
 	FailClosed bool
 }
 
-// ErrFailedClosed wraps the stage's error when a fail-closed processor refuses a batch.
+// ErrFailedClosed wraps the stage's error when a fail-closed processor refuses a batch. The
+// refusal is permanent: the same batch would fail the same way, so a retrying sender or queue
+// must drop it rather than resend it forever.
 var ErrFailedClosed = errors.New("batch refused: the stage failed and this processor fails closed")
+
+func refuse(err error) error {
+	return consumererror.NewPermanent(fmt.Errorf("%w: %w", ErrFailedClosed, err))
+}
 
 func (p *Processor) record(ctx context.Context, signal string, res Result, err error) {
 	took := time.Duration(0)
@@ -61,7 +67,7 @@ func (p *Processor) ProcessTraces(ctx context.Context, td ptrace.Traces) (ptrace
 	res, err := p.Stage.Traces(ctx, td)
 	p.record(ctx, "traces", res, err)
 	if err != nil && p.FailClosed {
-		return td, fmt.Errorf("%w: %w", ErrFailedClosed, err)
+		return td, refuse(err)
 	}
 	return td, nil
 }
@@ -74,7 +80,7 @@ func (p *Processor) ProcessLogs(ctx context.Context, ld plog.Logs) (plog.Logs, e
 	res, err := p.Stage.Logs(ctx, ld)
 	p.record(ctx, "logs", res, err)
 	if err != nil && p.FailClosed {
-		return ld, fmt.Errorf("%w: %w", ErrFailedClosed, err)
+		return ld, refuse(err)
 	}
 	return ld, nil
 }

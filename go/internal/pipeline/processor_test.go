@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
@@ -38,6 +39,9 @@ func TestFailClosedRefusesWhatFailOpenPassesOn(t *testing.T) {
 		if closed {
 			assert.True(t, errors.Is(errT, ErrFailedClosed), "traces: %v", errT)
 			assert.True(t, errors.Is(errL, ErrFailedClosed), "logs: %v", errL)
+			// permanent: a retrying sender or queue must not resend a batch that fails closed
+			assert.True(t, consumererror.IsPermanent(errT), "traces: %v", errT)
+			assert.True(t, consumererror.IsPermanent(errL), "logs: %v", errL)
 		} else {
 			assert.NoError(t, errT)
 			assert.NoError(t, errL)
