@@ -2,6 +2,7 @@ package costcalculationprocessor // import "github.com/llm-observatory/collector
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"time"
 
@@ -13,8 +14,12 @@ import (
 	"github.com/llm-observatory/collector/go/internal/pipeline"
 )
 
-// unknownPrefix marks the Rust counters that name a model without a price.
+// unknownPrefix marks the Rust counters that name a model without a price (Rust bounds the name
+// and withholds one shaped like a secret).
 const unknownPrefix = "unknown_model:"
+
+// maxModelsLogged bounds one warning: a batch of many distinct unknown ids names the first ones.
+const maxModelsLogged = 20
 
 type telemetry struct {
 	tb      *metadata.TelemetryBuilder
@@ -41,8 +46,11 @@ func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uin
 	}
 	if len(unknown) > 0 {
 		if suppressed, ok := t.limiter.Allow(); ok {
+			sort.Strings(unknown)
+			more := max(0, len(unknown)-maxModelsLogged)
 			t.logger.Warn("no price for these models: no cost written (add them with a price override)",
-				zap.Strings("models", unknown), zap.Uint64("suppressed_since_last", suppressed))
+				zap.Strings("models", unknown[:len(unknown)-more]), zap.Int("more_models", more),
+				zap.Uint64("suppressed_since_last", suppressed))
 		}
 	}
 }

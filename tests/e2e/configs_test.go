@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,6 +52,27 @@ func TestDefaultConfigStartsFromAFreshCheckout(t *testing.T) {
 	wantInt(t, span, "gen_ai.usage.input_tokens", 3)
 	if _, err := os.Stat(filepath.Join(root, "data", "traces.jsonl")); err != nil {
 		t.Fatalf("./data/traces.jsonl was not written in the checkout: %v", err)
+	}
+}
+
+// full.yaml too starts from a fresh checkout: its log file exporter makes ./data.
+func TestFullConfigStartsFromAFreshCheckout(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, filepath.Join(repoRoot(t), "configs"), filepath.Join(root, "configs"))
+	c := startCollectorIn(t, root, []string{"configs/full.yaml"},
+		fmt.Sprintf("COLLECTOR_OTLP_GRPC_ENDPOINT=127.0.0.1:%d", freePort(t)),
+		fmt.Sprintf("COLLECTOR_OTLP_HTTP_ENDPOINT=127.0.0.1:%d", freePort(t)),
+		fmt.Sprintf("COLLECTOR_HEALTH_ENDPOINT=127.0.0.1:%d", freePort(t)),
+		fmt.Sprintf("COLLECTOR_METRICS_ENDPOINT=127.0.0.1:%d", freePort(t)),
+		fmt.Sprintf("COLLECTOR_TELEMETRY_PORT=%d", freePort(t)),
+		"COLLECTOR_TELEMETRY_HOST=127.0.0.1",
+		fmt.Sprintf("COLLECTOR_PPROF_ENDPOINT=127.0.0.1:%d", freePort(t)),
+		fmt.Sprintf("COLLECTOR_ZPAGES_ENDPOINT=127.0.0.1:%d", freePort(t)),
+		"COLLECTOR_BATCH_TIMEOUT=100ms",
+		"APP_LOG_GLOB="+t.TempDir()+"/*.json")
+	c.sendLogsHTTP(t, genAIEvent())
+	if got := c.waitLogs(t, 1); len(got) != 1 {
+		t.Fatalf("%d log records in ./data/logs.jsonl", len(got))
 	}
 }
 

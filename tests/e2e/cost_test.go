@@ -123,3 +123,44 @@ func TestCostOverridesThroughTheBinary(t *testing.T) {
 	near("discount", attr(t, spans["bedrock"][0], "gen_ai.usage.cost.amount").Double(), (1000*8e-7+100*4e-6)/2)
 	wantStr(t, spans["bedrock"][0], "llm_observatory.cost.discount", "aws.bedrock")
 }
+
+// A model id is user input that arrives before pii_redaction: the unknown-model warning names
+// an ordinary id, but never writes a secret or a megabyte into the collector's log.
+func TestUnknownModelWarningLeaksNothing(t *testing.T) {
+	c := startCollector(t, defaultConfig(t))
+	const awsKey, card = "AKIAIOSFODNN7EXAMPLE", "4111111111111111"
+	td := ptrace.NewTraces()
+	ss := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty()
+	for name, model := range map[string]string{
+		"plain":    "acme-llm-9000",
+		"key":      "acme-" + awsKey,
+		"card":     "model-" + card,
+		"megabyte": "m-" + strings.Repeat("x", 1<<20) + awsKey + card,
+	} {
+		newSpan(ss, "chat "+name, map[string]any{
+			"gen_ai.provider.name": "acme", "gen_ai.request.model": model, "gen_ai.usage.input_tokens": 5,
+		})
+	}
+	c.sendTracesGRPC(t, td)
+	spans := c.waitSpans(t, 4)
+	wantStr(t, spans["chat key"][0], "llm_observatory.cost.status", "unknown_model")
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(c.stderr.String(), "no price for these models") && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	c.stop()
+	log := c.stderr.String()
+	if !strings.Contains(log, "acme-llm-9000") {
+		t.Errorf("the warning does not name the ordinary unknown model:\n%.2000s", log)
+	}
+	for _, secret := range []string{awsKey, card} {
+		if strings.Contains(log, secret) {
+			t.Errorf("the collector's log carries %q", secret)
+		}
+	}
+	for _, line := range strings.Split(log, "\n") {
+		if len(line) > 64<<10 {
+			t.Errorf("a log line of %d bytes", len(line))
+		}
+	}
+}

@@ -191,10 +191,14 @@ impl Stage for CostCalculator {
     }
 }
 
-/// No price: mark the item and count the model (the Go side names it in a warning).
+/// No price: mark the item and count the model (the Go side names it in a warning, so the name
+/// is bounded and withheld when shaped like a secret: it arrives before pii_redaction).
 fn unknown_model(edits: &mut Edits, idx: u32, model: &str) {
     edits.set_str(idx, keys::STATUS, "unknown_model");
-    edits.count(format!("unknown_model:{model}"), 1);
+    edits.count(
+        format!("unknown_model:{}", llmo_schema::loggable::loggable(model)),
+        1,
+    );
 }
 
 impl CostCalculator {

@@ -7,6 +7,8 @@
 //!   (spans, log records) that carry keys a stage asked for, with only those keys.
 //! * [`edits`]: what a stage sends back: set/delete attribute (or body) per item, plus counters.
 //! * [`Interest`]: which keys a stage reads, so the Go side prunes the batch before encoding it.
+//! * [`loggable`]: user-supplied strings made fit for the collector's own log (bounded, and
+//!   withheld when shaped like a secret).
 //!
 //! ```
 //! use llmo_schema::{view::Batch, edits::Edits, wire::Encoder};
@@ -29,6 +31,7 @@ pub mod attrs;
 pub mod edits;
 pub mod glob;
 mod interest;
+pub mod loggable;
 pub mod view;
 pub mod wire;
 
