@@ -53,8 +53,22 @@ echo "hadolint: no findings"
 
 step "docker compose config docker/compose.yaml"
 # the CLI alone: `config` parses, validates against the compose schema and interpolates
-"$venv/bin/docker-compose" -f docker/compose.yaml config --quiet
+out=$(CLICKHOUSE_PASSWORD=check GRAFANA_ADMIN_PASSWORD=check \
+  "$venv/bin/docker-compose" -f docker/compose.yaml config --quiet 2>&1)
+if [ -n "$out" ]; then # --quiet prints nothing when the file is valid
+  echo "compose: $out" >&2
+  exit 1
+fi
 echo "compose: valid"
+# no default passwords: without them compose refuses (this CLI build prints the error but may
+# still exit 0, so the message is what is checked)
+out=$(env -u CLICKHOUSE_PASSWORD -u GRAFANA_ADMIN_PASSWORD \
+  "$venv/bin/docker-compose" -f docker/compose.yaml config --quiet 2>&1 || true)
+if ! grep -q "required variable CLICKHOUSE_PASSWORD is missing" <<<"$out"; then
+  echo "compose: docker/compose.yaml starts without its passwords: $out" >&2
+  exit 1
+fi
+echo "compose: refuses to run without CLICKHOUSE_PASSWORD and GRAFANA_ADMIN_PASSWORD"
 
 step "dashboard SQL against ClickHouse $CHDB_CORE_VERSION (chdb)"
 ddl=$(go env GOMODCACHE)/$CLICKHOUSE_EXPORTER/internal/sqltemplates/traces_table.sql

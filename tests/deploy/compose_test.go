@@ -12,9 +12,22 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 )
 
+// stackSecrets are the passwords the stack requires (it has no defaults).
+var stackSecrets = []string{"CLICKHOUSE_PASSWORD=test-password", "GRAFANA_ADMIN_PASSWORD=test-admin"}
+
 // loadCompose loads docker/compose.yaml as `docker compose config` would: schema validation,
-// interpolation of ${VAR:-default}, normalization, paths resolved against docker/.
+// interpolation of ${VAR:-default}, normalization, paths resolved against docker/. The required
+// passwords are set unless env sets them.
 func loadCompose(t *testing.T, env ...string) *types.Project {
+	t.Helper()
+	p, err := tryLoadCompose(t, append(append([]string(nil), stackSecrets...), env...)...)
+	if err != nil {
+		t.Fatalf("docker/compose.yaml does not load: %v", err)
+	}
+	return p
+}
+
+func tryLoadCompose(t *testing.T, env ...string) (*types.Project, error) {
 	t.Helper()
 	opts, err := cli.NewProjectOptions(
 		[]string{repoPath(t, "docker", "compose.yaml")},
@@ -28,11 +41,7 @@ func loadCompose(t *testing.T, env ...string) *types.Project {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := opts.LoadProject(context.Background())
-	if err != nil {
-		t.Fatalf("docker/compose.yaml does not load: %v", err)
-	}
-	return p
+	return opts.LoadProject(context.Background())
 }
 
 func service(t *testing.T, p *types.Project, name string) types.ServiceConfig {
@@ -93,7 +102,7 @@ func TestComposeStack(t *testing.T) {
 	for k, want := range map[string]string{
 		"CLICKHOUSE_ENDPOINT":  "tcp://clickhouse:9000?dial_timeout=10s",
 		"JAEGER_OTLP_ENDPOINT": "jaeger:4317",
-		"CLICKHOUSE_PASSWORD":  "otel",
+		"CLICKHOUSE_PASSWORD":  "test-password",
 	} {
 		if got := c.Environment[k]; got == nil || *got != want {
 			t.Errorf("collector %s = %v, want %q", k, got, want)
@@ -167,6 +176,38 @@ func TestComposeSecretsFromEnvironment(t *testing.T) {
 		}
 		if got := s.Environment["CLICKHOUSE_USER"]; got == nil || *got != "llm" {
 			t.Errorf("%s CLICKHOUSE_USER = %v, want the environment's", name, got)
+		}
+	}
+}
+
+// No default passwords: the stack does not load until both are set, naming the missing one.
+func TestComposeRequiresPasswords(t *testing.T) {
+	for _, missing := range []string{"CLICKHOUSE_PASSWORD", "GRAFANA_ADMIN_PASSWORD"} {
+		var env []string
+		for _, kv := range stackSecrets {
+			if !strings.HasPrefix(kv, missing+"=") {
+				env = append(env, kv)
+			}
+		}
+		if _, err := tryLoadCompose(t, env...); err == nil || !strings.Contains(err.Error(), missing) {
+			t.Errorf("compose loads without %s (err %v)", missing, err)
+		}
+	}
+}
+
+// Only the collector's OTLP ports are published on every host interface; health, metrics,
+// ClickHouse, Jaeger, Prometheus and Grafana are on loopback.
+func TestComposePublishesBackendsOnLoopbackOnly(t *testing.T) {
+	p := loadCompose(t)
+	for _, s := range p.Services {
+		for _, port := range s.Ports {
+			if port.Published == "" {
+				continue
+			}
+			otlp := s.Name == "collector" && (port.Target == 4317 || port.Target == 4318)
+			if !otlp && port.HostIP != "127.0.0.1" {
+				t.Errorf("%s publishes %d on %q: want 127.0.0.1", s.Name, port.Target, port.HostIP)
+			}
 		}
 	}
 }
