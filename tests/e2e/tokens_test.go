@@ -3,6 +3,7 @@ package e2e
 import (
 	"testing"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
@@ -35,4 +36,53 @@ func TestTokenCountingThroughTheBinary(t *testing.T) {
 	reported := spans["chat gpt-4o"][0]
 	wantInt(t, reported, "gen_ai.usage.input_tokens", 1234)
 	wantStr(t, reported, "llm_observatory.usage.source", "reported")
+}
+
+// Usage of the wrong type or out of all proportion: a numeric string is the provider's count
+// (rewritten as an integer); a text where a count belongs is no count, so the call is counted
+// from its content; a count over 100 million tokens is flagged, not priced.
+func TestUsageOfTheWrongTypeOrSizeThroughTheBinary(t *testing.T) {
+	c := startCollector(t, defaultConfig(t))
+	td := ptrace.NewTraces()
+	ss := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty()
+	messages := map[string]any{
+		"gen_ai.provider.name": "openai", "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o",
+		"gen_ai.input.messages":  `[{"role":"user","parts":[{"type":"text","content":"What is the capital of France?"}]}]`,
+		"gen_ai.output.messages": `[{"role":"assistant","parts":[{"type":"text","content":"The capital of France is Paris."}]}]`,
+	}
+	with := func(extra map[string]any) map[string]any {
+		m := map[string]any{}
+		for k, v := range messages {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	newSpan(ss, "strings", with(map[string]any{"gen_ai.usage.input_tokens": "12", "gen_ai.usage.output_tokens": "5"}))
+	newSpan(ss, "text", with(map[string]any{"gen_ai.usage.input_tokens": "twelve", "gen_ai.usage.output_tokens": "five"}))
+	newSpan(ss, "huge", with(map[string]any{"gen_ai.usage.input_tokens": int64(1) << 62, "gen_ai.usage.output_tokens": 5}))
+	c.sendTracesGRPC(t, td)
+	spans := c.waitSpans(t, 3)
+
+	s := spans["strings"][0]
+	wantInt(t, s, "gen_ai.usage.input_tokens", 12)
+	wantInt(t, s, "gen_ai.usage.output_tokens", 5)
+	wantStr(t, s, "llm_observatory.usage.source", "reported")
+	if got := attr(t, s, "gen_ai.usage.cost.amount").Double(); got <= 0 {
+		t.Errorf("the numeric-string usage was not priced: %v", got)
+	}
+
+	x := spans["text"][0]
+	wantStr(t, x, "llm_observatory.usage.source", "counted")
+	if v := attr(t, x, "gen_ai.usage.input_tokens"); v.Type() != pcommon.ValueTypeInt || v.Int() <= 0 {
+		t.Errorf("text usage: input_tokens = %v, want a count from the content", v.AsRaw())
+	}
+
+	h := spans["huge"][0]
+	wantStr(t, h, "llm_observatory.cost.status", "implausible_usage")
+	if _, ok := h.Attributes().Get("gen_ai.usage.cost.amount"); ok {
+		t.Error("2^62 tokens were priced")
+	}
 }

@@ -167,13 +167,15 @@ func (in *Interest) sends(key string) bool {
 	return ok
 }
 
-// satisfied reports whether an item carries every satisfied key (never, if there are none).
+// satisfied reports whether an item carries every satisfied key as a non-negative integer
+// (never, if there are none): a count of another type may be unusable, so the content the
+// stage would count instead is sent.
 func (in *Interest) satisfied(m pcommon.Map) bool {
 	if len(in.satisfiedKeys) == 0 {
 		return false
 	}
 	for _, k := range in.satisfiedKeys {
-		if _, ok := m.Get(k); !ok {
+		if v, ok := m.Get(k); !ok || v.Type() != pcommon.ValueTypeInt || v.Int() < 0 {
 			return false
 		}
 	}

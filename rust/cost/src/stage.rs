@@ -28,7 +28,8 @@ pub mod keys {
     pub const PRICE_ENTRY: &str = "llm_observatory.cost.price_entry";
     /// The catalog's date.
     pub const CATALOG_DATE: &str = "llm_observatory.cost.catalog_date";
-    /// Why no cost was written (`unknown_model`, `no_usage`).
+    /// Why no cost was written (`unknown_model`, `no_usage`, `implausible_usage`: a count over
+    /// [`a::MAX_PLAUSIBLE_TOKENS`]).
     pub const STATUS: &str = "llm_observatory.cost.status";
     /// A cost the instrumentation reported itself (e.g. OpenLIT's gen_ai.usage.cost), kept aside.
     pub const REPORTED: &str = "llm_observatory.cost.reported";
@@ -225,17 +226,29 @@ impl CostCalculator {
             edits.count("no_usage", 1);
             return;
         };
-        let provider = text(item, a::GEN_AI_PROVIDER_NAME);
-        let canonical = text(item, a::LLMO_MODEL_CANONICAL);
-        let Some(entry) = self.entry_for(model, canonical, provider, item.time_unix_nano) else {
-            return unknown_model(edits, idx, model);
-        };
         let usage = Usage {
             input,
             output: output.unwrap_or(0),
             cache_read: int(item, a::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS).unwrap_or(0),
             cache_creation: int(item, a::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS).unwrap_or(0),
             reasoning: int(item, a::GEN_AI_USAGE_REASONING_OUTPUT_TOKENS).unwrap_or(0),
+        };
+        let counts = [
+            usage.input,
+            usage.output,
+            usage.cache_read,
+            usage.cache_creation,
+            usage.reasoning,
+        ];
+        if counts.iter().any(|n| *n > a::MAX_PLAUSIBLE_TOKENS) {
+            edits.set_str(idx, keys::STATUS, "implausible_usage");
+            edits.count("implausible_usage", 1);
+            return;
+        }
+        let provider = text(item, a::GEN_AI_PROVIDER_NAME);
+        let canonical = text(item, a::LLMO_MODEL_CANONICAL);
+        let Some(entry) = self.entry_for(model, canonical, provider, item.time_unix_nano) else {
+            return unknown_model(edits, idx, model);
         };
         let tier = [
             "openai.response.service_tier",
@@ -408,6 +421,35 @@ mod tests {
         ]);
         assert_eq!(o["llm_observatory.cost.status"], json!("unknown_model"));
         assert!(!o.contains_key("gen_ai.usage.cost.amount"));
+    }
+
+    #[test]
+    fn implausible_usage_is_marked_not_priced() {
+        use serde_json::json;
+        for key in [
+            "gen_ai.usage.input_tokens",
+            "gen_ai.usage.output_tokens",
+            "gen_ai.usage.cache_read.input_tokens",
+        ] {
+            let mut attrs = vec![("gen_ai.request.model", json!("gpt-4o"))];
+            if key != "gen_ai.usage.input_tokens" {
+                attrs.push(("gen_ai.usage.input_tokens", json!(10)));
+            }
+            attrs.push((key, json!(1_i64 << 62)));
+            let o = run(&attrs);
+            assert_eq!(
+                o["llm_observatory.cost.status"],
+                json!("implausible_usage"),
+                "{key}"
+            );
+            assert!(!o.contains_key("gen_ai.usage.cost.amount"), "{key}");
+        }
+        // at the bound itself, it is priced
+        let o = run(&[
+            ("gen_ai.request.model", json!("gpt-4o")),
+            ("gen_ai.usage.input_tokens", json!(100_000_000)),
+        ]);
+        assert_eq!(o["gen_ai.usage.cost.amount"], json!(250.0));
     }
 
     #[test]

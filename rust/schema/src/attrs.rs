@@ -72,6 +72,11 @@ pub const LLMO_AGGREGATE: &str = "llm_observatory.aggregate";
 /// Where the token counts came from: `reported`, `counted` or `estimated`.
 pub const LLMO_USAGE_SOURCE: &str = "llm_observatory.usage.source";
 
+/// The most tokens one call can plausibly use (no model reads or writes 100 million tokens in
+/// one call; the largest context windows are about a tenth of that). A count above it is a
+/// broken instrumentation, not usage: it is not priced, so it cannot poison every cost sum.
+pub const MAX_PLAUSIBLE_TOKENS: u64 = 100_000_000;
+
 /// Counter: items that were recognised as LLM calls or GenAI events.
 pub const COUNTER_LLM_ITEMS: &str = "llm_items";
 /// Counter: attribute values of the wrong type or unparsable, left as they were.

@@ -32,8 +32,9 @@ pub struct Interest {
     pub skip_keys: Vec<String>,
     /// Key prefixes never sent.
     pub skip_prefixes: Vec<String>,
-    /// When an item carries every one of these keys, its heavy keys and events are not sent
-    /// (e.g. token counting needs no message content when usage was reported).
+    /// When an item carries every one of these keys as a non-negative integer, its heavy keys
+    /// and events are not sent (e.g. token counting needs no message content when usage was
+    /// reported; a count of another type may be unusable, so its content is sent).
     pub satisfied_keys: Vec<String>,
     /// Keys sent only for items that are not satisfied.
     pub heavy_keys: Vec<String>,

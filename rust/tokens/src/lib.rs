@@ -187,11 +187,21 @@ impl Stage for TokenCounter {
     }
 }
 
-fn present_int(item: &Item<'_>, key: &str) -> Option<i64> {
-    match item.attr(key)? {
-        Value::Int(i) if *i >= 0 => Some(*i),
-        _ => None,
-    }
+/// A reported count under `key`: a non-negative integer, or the same written as an integral
+/// double or a numeric string (some instrumentations do), which is rewritten as the integer the
+/// semantic conventions specify. Anything else (text, negative, fractional) is no count: the
+/// side is counted from content as if nothing were reported.
+fn reported_count(item: &Item<'_>, key: &str, edits: &mut Edits) -> Option<i64> {
+    let n = match item.attr(key)? {
+        Value::Int(i) => return (*i >= 0).then_some(*i),
+        Value::Double(d) if d.is_finite() && d.fract() == 0.0 && *d >= 0.0 && *d < 9.0e15 => {
+            *d as i64
+        }
+        Value::Str(s) => s.trim().parse::<i64>().ok().filter(|n| *n >= 0)?,
+        _ => return None,
+    };
+    edits.set_int(item.index, key, n);
+    Some(n)
 }
 
 impl TokenCounter {
@@ -241,8 +251,10 @@ impl TokenCounter {
         if item.kind == ItemKind::Log && model.is_none() {
             return; // a per-message GenAI event, not a call: nothing to count against
         }
-        let reported_in = present_int(item, a::GEN_AI_USAGE_INPUT_TOKENS).or(found.usage.input);
-        let reported_out = present_int(item, a::GEN_AI_USAGE_OUTPUT_TOKENS).or(found.usage.output);
+        let reported_in =
+            reported_count(item, a::GEN_AI_USAGE_INPUT_TOKENS, edits).or(found.usage.input);
+        let reported_out =
+            reported_count(item, a::GEN_AI_USAGE_OUTPUT_TOKENS, edits).or(found.usage.output);
         let embeddings = operation == Some("embeddings");
         let model_id = model.as_deref().unwrap_or("");
         let plan = self.plan(model_id);
