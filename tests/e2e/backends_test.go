@@ -35,6 +35,9 @@ type backendSink struct {
 	// httpStatus is what the HTTP side answers to an accepted export (Datadog's intake: 202).
 	httpStatus int
 
+	// delay is how long each gRPC trace export takes (a slow backend).
+	delay time.Duration
+
 	mu       sync.Mutex
 	traces   []ptrace.Traces
 	logs     []plog.Logs
@@ -97,6 +100,7 @@ type sinkTraceService struct {
 }
 
 func (t *sinkTraceService) Export(ctx context.Context, req ptraceotlp.ExportRequest) (ptraceotlp.ExportResponse, error) {
+	time.Sleep(t.s.delay)
 	md, _ := metadata.FromIncomingContext(ctx)
 	td := req.Traces()
 	t.s.record("grpc traces", md, &td, nil)
