@@ -15,13 +15,34 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// A backend slower than the senders: full.yaml refuses what it cannot queue with a retryable
-// error and delivers every span it accepted. It never accepts and then drops.
+// A backend slower than the senders: the configs refuse what they cannot queue with a
+// retryable error and deliver every span they accepted. They never accept and then drop.
 func TestOverloadPushesBackInsteadOfDropping(t *testing.T) {
-	jaeger := newBackendSink(t, http.StatusOK)
-	jaeger.delay = 200 * time.Millisecond
-	c, _ := startFull(t, "JAEGER_OTLP_ENDPOINT="+jaeger.grpcAddr, "COLLECTOR_QUEUE_SIZE=3000",
-		"COLLECTOR_BATCH_SIZE=200", "COLLECTOR_BATCH_TIMEOUT=100ms")
+	small := []string{"COLLECTOR_QUEUE_SIZE=3000", "COLLECTOR_BATCH_SIZE=200", "COLLECTOR_BATCH_TIMEOUT=100ms"}
+	for _, tc := range []struct {
+		config string
+		start  func(t *testing.T, backend string) *collector
+	}{
+		{"full.yaml", func(t *testing.T, backend string) *collector {
+			c, _ := startFull(t, append(small, "JAEGER_OTLP_ENDPOINT="+backend)...)
+			return c
+		}},
+		{"jaeger.yaml", func(t *testing.T, backend string) *collector {
+			return startCollector(t, configPath(t, "jaeger.yaml"), append(small, "JAEGER_OTLP_ENDPOINT="+backend)...)
+		}},
+		{"signoz.yaml", func(t *testing.T, backend string) *collector {
+			return startCollector(t, configPath(t, "signoz.yaml"), append(small, "SIGNOZ_ENDPOINT="+backend, "SIGNOZ_INSECURE=true")...)
+		}},
+	} {
+		t.Run(tc.config, func(t *testing.T) {
+			backend := newBackendSink(t, http.StatusOK)
+			backend.delay = 200 * time.Millisecond
+			overload(t, tc.start(t, backend.grpcAddr), backend)
+		})
+	}
+}
+
+func overload(t *testing.T, c *collector, jaeger *backendSink) {
 	conn, err := grpc.NewClient(c.grpc, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
