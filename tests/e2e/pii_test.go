@@ -11,15 +11,18 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
-// piiConfig is the default config with pii_redaction last before batch in both pipelines.
+// piiConfig is the default config with pii_redaction last in both pipelines.
 func piiConfig(t *testing.T, settings string) string {
 	t.Helper()
 	base, err := os.ReadFile(defaultConfig(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if strings.Count(string(base), "cost_calculation]") != 2 || !strings.Contains(string(base), "  cost_calculation:\n") {
+		t.Fatal("configs/default.yaml changed shape: want cost_calculation last in both pipelines")
+	}
 	cfg := strings.Replace(string(base), "  cost_calculation:\n", "  cost_calculation:\n  pii_redaction:\n"+settings, 1)
-	cfg = strings.ReplaceAll(cfg, "cost_calculation, batch]", "cost_calculation, pii_redaction, batch]")
+	cfg = strings.ReplaceAll(cfg, "cost_calculation]", "cost_calculation, pii_redaction]")
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
