@@ -50,7 +50,8 @@ $(MDATAGEN):
 ## ---- Rust ---------------------------------------------------------------------------
 rust-lib: $(BRIDGE_LIB)
 
-$(RUST_LIB): Cargo.toml $(shell find rust -name '*.rs' -o -name Cargo.toml)
+# Sources, manifests and the data the crates embed (include_str!: the price catalog).
+$(RUST_LIB): Cargo.toml Cargo.lock $(shell find rust -name '*.rs' -o -name Cargo.toml) rust/cost/data/catalog.json
 	cargo build --release -p llmo-ffi
 
 # Go's build cache does not hash a library named in #cgo LDFLAGS, so the library's hash goes
