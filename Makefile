@@ -143,6 +143,10 @@ bench-w1: $(BINARY)
 	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/enrichment.yaml
 	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/tokens.yaml
 	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/cost.yaml
+	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/pii.yaml
+	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/stock-redaction.yaml
+	# head to head: the stock redaction processor as the baseline, ours as the candidate
+	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/stock-redaction.yaml tests/bench/configs/pii.yaml
 
 fmt:
 	cargo fmt --all
