@@ -7,12 +7,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -47,14 +49,36 @@ func binary(t testing.TB) string {
 	return b
 }
 
+// Ports handed out for collectors to bind are drawn below Linux's ephemeral range (32768-60999):
+// a port the kernel picks for ":0" is one it may also give, a moment later, to an outgoing
+// connection (a collector exporting, a test client), and the collector's bind then fails with
+// "address already in use". Each port is handed out once per test binary.
+const portLow, portHigh = 20000, 32000
+
+var (
+	portMu    sync.Mutex
+	portsUsed = map[int]bool{}
+)
+
 func freePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	portMu.Lock()
+	defer portMu.Unlock()
+	for range 1000 {
+		p := portLow + rand.IntN(portHigh-portLow)
+		if portsUsed[p] {
+			continue
+		}
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+		if err != nil {
+			continue // taken
+		}
+		l.Close()
+		portsUsed[p] = true
+		return p
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	t.Fatal("no free port found below the ephemeral range")
+	return 0
 }
 
 // collector is one running binary.
