@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -73,22 +72,6 @@ func TestFullConfigStartsFromAFreshCheckout(t *testing.T) {
 	c.sendLogsHTTP(t, genAIEvent())
 	if got := c.waitLogs(t, 1); len(got) != 1 {
 		t.Fatalf("%d log records in ./data/logs.jsonl", len(got))
-	}
-}
-
-// Every config in configs/ validates when run from an empty working directory: none depends
-// on a file or folder that only `make run` creates.
-func TestEveryShippedConfigValidatesFromAnywhere(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(repoRoot(t), "configs", "*.yaml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no configs: %v", err)
-	}
-	for _, f := range files {
-		cmd := exec.Command(binary(t), "validate", "--config", f)
-		cmd.Dir = t.TempDir()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("%s does not validate from an empty directory: %v\n%s", filepath.Base(f), err, out)
-		}
 	}
 }
 
