@@ -26,7 +26,7 @@ BINARY     := $(DIST_DIR)/otelcol-llm
 CONFIG     ?= configs/default.yaml
 CARGO_TEST_FLAGS ?=
 
-.PHONY: catalog cost-reference test-deploy build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 lint fmt clean tools header header-check rust-lib
+.PHONY: fuzz catalog cost-reference test-deploy build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 lint fmt clean tools header header-check rust-lib
 
 ## ---- tools (pinned) -------------------------------------------------------------------
 tools: $(CBINDGEN) $(OCB) $(MDATAGEN)
@@ -102,6 +102,18 @@ test-go: $(BRIDGE_LIB)
 	cd go && go test -race -count=1 $(GO_PKGS)
 	# ownership bugs at the cgo boundary: strict pointer checks, a GC at every allocation step
 	cd go && GOEXPERIMENT=cgocheck2 GOGC=1 go test -count=1 -run 'Golden|Concurrent|Malformed|Panic' ./...
+	$(MAKE) fuzz FUZZ_TIME=$(FUZZ_TIME_TEST)
+
+# Fuzzing, bounded: the four processors chained in process (Go native fuzzing; its corpus is
+# go/internal/chain/testdata/fuzz, run as seeds by every `go test`), then the Rust decoder and
+# scanner properties (proptest) with more cases than `cargo test` runs. `make fuzz
+# FUZZ_TIME=10m PROPTEST_CASES=100000` for a long run; commit what it adds to testdata/fuzz.
+FUZZ_TIME ?= 2m
+FUZZ_TIME_TEST ?= 30s
+FUZZ_CASES ?= 2048
+fuzz: $(BRIDGE_LIB)
+	cd go && go test -run '^$$' -fuzz '^FuzzChain$$' -fuzztime $(FUZZ_TIME) ./internal/chain
+	PROPTEST_CASES=$(FUZZ_CASES) cargo test -p llmo-schema --test fuzz
 
 ## ---- the distribution -------------------------------------------------------------
 GO_SOURCES := $(shell find go -name '*.go' -o -name go.mod -o -name go.sum)

@@ -19,7 +19,7 @@ type Config struct {
 	LogBodies bool `mapstructure:"log_bodies" json:"log_bodies"`
 	// SpanEvents scans span event attributes.
 	SpanEvents bool `mapstructure:"span_events" json:"span_events"`
-	// ResourceAttributes also scans resource attributes (off by default).
+	// ResourceAttributes also scans resources and instrumentation scopes (on by default).
 	ResourceAttributes bool `mapstructure:"resource_attributes" json:"resource_attributes"`
 	// Action is what happens to a finding unless its detector says otherwise: mask (a typed
 	// marker such as <EMAIL>), hash (a keyed HMAC-SHA256 marker) or drop (delete the attribute).

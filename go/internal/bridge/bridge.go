@@ -22,7 +22,7 @@ import (
 )
 
 // ABIVersion is the version of the C ABI this package was written against.
-const ABIVersion = 2
+const ABIVersion = 3
 
 // ErrClosed is returned by calls on a closed Processor.
 var ErrClosed = errors.New("llmo: processor is closed")

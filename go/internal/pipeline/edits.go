@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -12,11 +14,17 @@ import (
 
 // Edit operations (rust/schema/src/edits.rs). Numbers are never reused.
 const (
-	opSetAttr    = 1
-	opDeleteAttr = 2
-	opSetBody    = 3
+	opSetAttr      = 1
+	opDeleteAttr   = 2
+	opSetBody      = 3
+	opSetAttrAt    = 4
+	opDeleteAttrAt = 5
+	opSetField     = 6
 
+	// itemItself is the sub of an edit to the item itself; below linkBit a sub is a span
+	// event's index, with linkBit a link's.
 	itemItself = math.MaxUint32
+	linkBit    = 0x8000_0000
 
 	// tagTree marks a decoded nested value; it never appears on the wire.
 	tagTree = 0xff
@@ -36,10 +44,12 @@ type newValue struct {
 }
 
 type edit struct {
-	item, event uint32
-	op          byte
-	key         string
-	val         newValue
+	item, sub uint32
+	op        byte
+	field     byte
+	pos       uint32
+	key       string
+	val       newValue
 }
 
 // response is a fully decoded and checked response: nothing is applied until all of it is
@@ -228,30 +238,40 @@ func (r *reader) tree(dst pcommon.Value, depth int) {
 	}
 }
 
-func decodeResponse(b []byte, targets []target) (*response, error) {
+func decodeResponse(b []byte, targets []target, in *Interest) (*response, error) {
 	r := &reader{b: b}
 	n := int(r.u32())
+	if !r.need(n) { // an edit takes more than one byte
+		return nil, r.err
+	}
 	resp := &response{edits: make([]edit, 0, n)}
+	var c sentCounter
 	for i := 0; i < n && r.err == nil; i++ {
-		e := edit{item: r.u32(), event: r.u32(), op: r.u8()}
-		e.key = r.str()
-		if e.op == opSetAttr || e.op == opSetBody {
+		e := edit{item: r.u32(), sub: r.u32(), op: r.u8()}
+		switch e.op {
+		case opSetAttr, opSetBody:
+			e.key = r.str()
 			e.val = r.value()
-		} else if e.op != opDeleteAttr && r.err == nil {
-			r.err = fmt.Errorf("pipeline: unknown edit op %d", e.op)
+		case opDeleteAttr:
+			e.key = r.str()
+		case opSetAttrAt:
+			e.pos = r.u32()
+			e.val = r.value()
+		case opDeleteAttrAt:
+			e.pos = r.u32()
+		case opSetField:
+			e.field = r.u8()
+			e.val = newValue{tag: tagStr, s: r.str()}
+		default:
+			if r.err == nil {
+				r.err = fmt.Errorf("pipeline: unknown edit op %d", e.op)
+			}
 		}
 		if r.err != nil {
 			break
 		}
-		if int(e.item) >= len(targets) {
-			return nil, fmt.Errorf("pipeline: edit for item %d of %d", e.item, len(targets))
-		}
-		t := targets[e.item]
-		if e.event != itemItself && (t.isLog || t.isResource || int(e.event) >= t.events.Len()) {
-			return nil, fmt.Errorf("pipeline: edit for event %d of item %d which has none such", e.event, e.item)
-		}
-		if e.op == opSetBody && !t.isLog {
-			return nil, fmt.Errorf("pipeline: body edit for item %d, which is not a log record", e.item)
+		if err := e.check(targets, in, &c); err != nil {
+			return nil, err
 		}
 		resp.edits = append(resp.edits, e)
 	}
@@ -270,6 +290,131 @@ func decodeResponse(b []byte, targets []target) (*response, error) {
 	return resp, nil
 }
 
+// check reports an edit that does not fit the batch.
+func (e *edit) check(targets []target, in *Interest, c *sentCounter) error {
+	if int(e.item) >= len(targets) {
+		return fmt.Errorf("pipeline: edit for item %d of %d", e.item, len(targets))
+	}
+	t := &targets[e.item]
+	if e.sub != itemItself {
+		i, n := int(e.sub), 0
+		if t.isSpan() {
+			n = t.span.Events().Len()
+		}
+		if e.sub&linkBit != 0 {
+			i, n = int(e.sub&^linkBit), 0
+			if t.isSpan() {
+				n = t.span.Links().Len()
+			}
+		}
+		if i >= n {
+			return fmt.Errorf("pipeline: edit for event or link %#x of item %d which has none such", e.sub, e.item)
+		}
+	}
+	switch e.op {
+	case opSetBody:
+		if t.kind != kindLog || e.sub != itemItself {
+			return fmt.Errorf("pipeline: body edit for item %d, which is not a log record", e.item)
+		}
+	case opSetAttrAt, opDeleteAttrAt:
+		if n := c.count(targets, in, e.item, e.sub); e.pos >= n {
+			return fmt.Errorf("pipeline: edit for attribute %d of %d sent (item %d, sub %#x)", e.pos, n, e.item, e.sub)
+		}
+	case opSetField:
+		if !t.hasField(e.sub, e.field) {
+			return fmt.Errorf("pipeline: item %d (kind %d, sub %#x) has no field %d", e.item, t.kind, e.sub, e.field)
+		}
+	}
+	return nil
+}
+
+// sentCounter counts the attributes sent of the map an edit names, once per run of edits
+// to the same map (a stage's edits to one map are consecutive).
+type sentCounter struct {
+	item, sub uint32
+	n         uint32
+	valid     bool
+}
+
+func (c *sentCounter) count(targets []target, in *Interest, item, sub uint32) uint32 {
+	if !c.valid || c.item != item || c.sub != sub {
+		m, mode := targets[item].attrMap(sub)
+		n := uint32(0)
+		m.Range(func(k string, _ pcommon.Value) bool {
+			if in.sent(mode, k) {
+				n++
+			}
+			return true
+		})
+		*c = sentCounter{item: item, sub: sub, n: n, valid: true}
+	}
+	return c.n
+}
+
+// attrMap is the attribute map an edit's sub names, and how it was sent.
+func (t *target) attrMap(sub uint32) (pcommon.Map, sendMode) {
+	switch {
+	case sub == itemItself:
+		return t.attrs, t.mode
+	case sub&linkBit != 0:
+		return t.span.Links().At(int(sub &^ linkBit)).Attributes(), sendSelected
+	default:
+		return t.span.Events().At(int(sub)).Attributes(), sendSelected
+	}
+}
+
+// hasField reports whether the item (or its event or link) has the string field.
+func (t *target) hasField(sub uint32, f byte) bool {
+	switch {
+	case sub&linkBit != 0 && sub != itemItself:
+		return f == fieldTraceState
+	case sub != itemItself:
+		return f == fieldName
+	}
+	switch t.kind {
+	case kindSpan:
+		return f == fieldName || f == fieldStatusMessage || f == fieldTraceState
+	case kindLog:
+		return f == fieldName || f == fieldSeverityText
+	case kindSpanResource, kindLogResource:
+		return f == fieldSchemaURL
+	default: // scopes
+		return f == fieldName || f == fieldScopeVersion || f == fieldSchemaURL
+	}
+}
+
+func (t *target) setField(sub uint32, f byte, s string) {
+	switch {
+	case sub&linkBit != 0 && sub != itemItself:
+		t.span.Links().At(int(sub &^ linkBit)).TraceState().FromRaw(s)
+	case sub != itemItself:
+		t.span.Events().At(int(sub)).SetName(s)
+	case f == fieldSchemaURL:
+		t.schema.SetSchemaUrl(s)
+	case t.kind == kindSpan:
+		switch f {
+		case fieldName:
+			t.span.SetName(s)
+		case fieldStatusMessage:
+			t.span.Status().SetMessage(s)
+		default:
+			t.span.TraceState().FromRaw(s)
+		}
+	case t.kind == kindLog:
+		if f == fieldName {
+			t.log.SetEventName(s)
+		} else {
+			t.log.SetSeverityText(s)
+		}
+	default:
+		if f == fieldName {
+			t.scope.SetName(s)
+		} else {
+			t.scope.SetVersion(s)
+		}
+	}
+}
+
 func (v newValue) copyTo(dst pcommon.Value) {
 	switch v.tag {
 	case tagStr:
@@ -285,32 +430,100 @@ func (v newValue) copyTo(dst pcommon.Value) {
 	}
 }
 
-func (resp *response) apply(targets []target) {
-	// Grow each item's attribute map once instead of once per new key.
+func (resp *response) apply(targets []target, in *Interest) {
 	for i := 0; i < len(resp.edits); {
-		j, sets := i, 0
-		for ; j < len(resp.edits) && resp.edits[j].item == resp.edits[i].item; j++ {
-			if resp.edits[j].op == opSetAttr && resp.edits[j].event == itemItself {
-				sets++
-			}
+		j := i
+		for j < len(resp.edits) && resp.edits[j].item == resp.edits[i].item {
+			j++
 		}
-		t := targets[resp.edits[i].item]
-		t.attrs.EnsureCapacity(t.attrs.Len() + sets)
+		applyItem(in, &targets[resp.edits[i].item], resp.edits[i:j])
 		i = j
 	}
-	for _, e := range resp.edits {
-		t := targets[e.item]
-		attrs := t.attrs
-		if e.event != itemItself {
-			attrs = t.events.At(int(e.event)).Attributes()
+}
+
+func skipGroup(edits []edit, idx []int, g int, sub uint32) int {
+	for g < len(idx) && edits[idx[g]].sub == sub {
+		g++
+	}
+	return g
+}
+
+// applyItem applies one item's edits: positional sets first, then positional deletes (which
+// move later attributes), then the rest in order, so positions name the map as it was sent.
+func applyItem(in *Interest, t *target, edits []edit) {
+	var sets, deletes []int
+	adds := 0
+	for i := range edits {
+		switch edits[i].op {
+		case opSetAttrAt:
+			sets = append(sets, i)
+		case opDeleteAttrAt:
+			deletes = append(deletes, i)
+		case opSetAttr:
+			if edits[i].sub == itemItself {
+				adds++
+			}
 		}
+	}
+	byMapAndPos := func(a, b int) int {
+		ea, eb := &edits[a], &edits[b]
+		if ea.sub != eb.sub {
+			return cmp.Compare(ea.sub, eb.sub)
+		}
+		return cmp.Compare(ea.pos, eb.pos)
+	}
+	slices.SortStableFunc(sets, byMapAndPos)
+	for g := 0; g < len(sets); {
+		sub := edits[sets[g]].sub
+		m, mode := t.attrMap(sub)
+		pos := uint32(0)
+		m.Range(func(k string, v pcommon.Value) bool {
+			if !in.sent(mode, k) {
+				return true
+			}
+			for g < len(sets) && edits[sets[g]].sub == sub && edits[sets[g]].pos == pos {
+				edits[sets[g]].val.copyTo(v)
+				g++
+			}
+			pos++
+			return g < len(sets) && edits[sets[g]].sub == sub
+		})
+		g = skipGroup(edits, sets, g, sub) // checked positions are all found; never loop
+	}
+	slices.SortStableFunc(deletes, byMapAndPos)
+	for g := 0; g < len(deletes); {
+		sub := edits[deletes[g]].sub
+		m, mode := t.attrMap(sub)
+		pos := uint32(0)
+		m.RemoveIf(func(k string, _ pcommon.Value) bool {
+			if !in.sent(mode, k) {
+				return false
+			}
+			hit := false
+			for g < len(deletes) && edits[deletes[g]].sub == sub && edits[deletes[g]].pos == pos {
+				hit = true
+				g++
+			}
+			pos++
+			return hit
+		})
+		g = skipGroup(edits, deletes, g, sub)
+	}
+	// Grow the item's attribute map once instead of once per new key.
+	t.attrs.EnsureCapacity(t.attrs.Len() + adds)
+	for i := range edits {
+		e := &edits[i]
 		switch e.op {
 		case opSetAttr:
-			e.val.copyTo(attrs.PutEmpty(e.key))
+			m, _ := t.attrMap(e.sub)
+			e.val.copyTo(m.PutEmpty(e.key))
 		case opDeleteAttr:
-			attrs.Remove(e.key)
+			m, _ := t.attrMap(e.sub)
+			m.Remove(e.key)
 		case opSetBody:
 			e.val.copyTo(t.log.Body())
+		case opSetField:
+			t.setField(e.sub, e.field, e.val.s)
 		}
 	}
 }

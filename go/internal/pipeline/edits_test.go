@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
@@ -14,8 +15,14 @@ func oneSpan() ([]target, ptrace.Span) {
 	s := ptrace.NewSpan()
 	s.Attributes().PutStr("keep", "v")
 	s.Events().AppendEmpty().SetName("ev")
-	return []target{{attrs: s.Attributes(), events: s.Events()}}, s
+	return []target{{kind: kindSpan, attrs: s.Attributes(), span: s}}, s
 }
+
+var allOf = func() *Interest {
+	in := &Interest{AllItems: true, AllAttributes: true, Events: true, Strings: true, Resources: true}
+	in.index()
+	return in
+}()
 
 func editBytes(item, event uint32, op byte, key string, val []byte) []byte {
 	b := binary.LittleEndian.AppendUint32(nil, 1)
@@ -36,14 +43,14 @@ func strVal(s string) []byte {
 
 func TestResponseAppliesEdits(t *testing.T) {
 	targets, s := oneSpan()
-	resp, err := decodeResponse(editBytes(0, itemItself, opSetAttr, "gen_ai.provider.name", strVal("openai")), targets)
+	resp, err := decodeResponse(editBytes(0, itemItself, opSetAttr, "gen_ai.provider.name", strVal("openai")), targets, allOf)
 	require.NoError(t, err)
-	resp.apply(targets)
+	resp.apply(targets, allOf)
 	v, _ := s.Attributes().Get("gen_ai.provider.name")
 	assert.Equal(t, "openai", v.Str())
-	resp, err = decodeResponse(editBytes(0, 0, opSetAttr, "k", strVal("on-event")), targets)
+	resp, err = decodeResponse(editBytes(0, 0, opSetAttr, "k", strVal("on-event")), targets, allOf)
 	require.NoError(t, err)
-	resp.apply(targets)
+	resp.apply(targets, allOf)
 	v, _ = s.Events().At(0).Attributes().Get("k")
 	assert.Equal(t, "on-event", v.Str())
 }
@@ -64,7 +71,7 @@ func TestBadResponsesAreRejectedWhole(t *testing.T) {
 		cases["truncated"+string(rune('a'+cut%26))+string(rune('0'+cut/26))] = good[:cut]
 	}
 	for name, b := range cases {
-		_, err := decodeResponse(b, targets)
+		_, err := decodeResponse(b, targets, allOf)
 		assert.Error(t, err, name)
 	}
 }
@@ -111,12 +118,13 @@ func TestNestedValuesReplaceBodiesAndResources(t *testing.T) {
 	rec.Body().SetEmptyMap().PutStr("content", "secret")
 	in := &Interest{Resources: true, AllItems: true, AllAttributes: true, LogBodies: true}
 	in.index()
+	allOf := in
 	e := &encoder{}
 	e.reset()
 	targets, total := e.encodeLogs(in, ld, nil)
 	require.Equal(t, 1, total)
 	require.Len(t, targets, 2, "the resource, then its record")
-	assert.True(t, targets[0].isResource)
+	assert.Equal(t, byte(kindLogResource), targets[0].kind)
 
 	// body := {"content": "<EMAIL>", "n": [1, "x", null], "raw": bytes(2)}
 	body := []byte{tagMap}
@@ -136,14 +144,14 @@ func TestNestedValuesReplaceBodiesAndResources(t *testing.T) {
 	body = append(body, tagBytes)
 	body = u32b(body, 2)
 	body = append(body, 7, 9)
-	resp, err := decodeResponse(editBytes(1, itemItself, opSetBody, "", body), targets)
+	resp, err := decodeResponse(editBytes(1, itemItself, opSetBody, "", body), targets, allOf)
 	require.NoError(t, err)
-	resp.apply(targets)
+	resp.apply(targets, allOf)
 	assert.Equal(t, map[string]any{"content": "<EMAIL>", "n": []any{int64(1), "x", nil}, "raw": []byte{7, 9}}, rec.Body().Map().AsRaw())
 
-	resp, err = decodeResponse(editBytes(0, itemItself, opSetAttr, "user.email", strVal("<EMAIL>")), targets)
+	resp, err = decodeResponse(editBytes(0, itemItself, opSetAttr, "user.email", strVal("<EMAIL>")), targets, allOf)
 	require.NoError(t, err)
-	resp.apply(targets)
+	resp.apply(targets, allOf)
 	v, _ := rl.Resource().Attributes().Get("user.email")
 	assert.Equal(t, "<EMAIL>", v.Str())
 
@@ -152,7 +160,7 @@ func TestNestedValuesReplaceBodiesAndResources(t *testing.T) {
 		"body edit on a resource":  editBytes(0, itemItself, opSetBody, "", strVal("v")),
 		"truncated nested value":   editBytes(1, itemItself, opSetBody, "", body[:len(body)-1]),
 	} {
-		_, err := decodeResponse(b, targets)
+		_, err := decodeResponse(b, targets, allOf)
 		assert.Error(t, err, name)
 	}
 	deep := []byte{}
@@ -160,6 +168,99 @@ func TestNestedValuesReplaceBodiesAndResources(t *testing.T) {
 		deep = u32b(append(deep, tagArray), 1)
 	}
 	deep = append(deep, tagEmpty)
-	_, err = decodeResponse(editBytes(1, itemItself, opSetBody, "", deep), targets)
+	_, err = decodeResponse(editBytes(1, itemItself, opSetBody, "", deep), targets, allOf)
 	assert.ErrorContains(t, err, "nested deeper")
+}
+
+// edits builds a response of several edits, each written by a function of its own.
+func edits(parts ...func([]byte) []byte) []byte {
+	b := u32b(nil, uint32(len(parts)))
+	for _, p := range parts {
+		b = p(b)
+	}
+	return u32b(b, 0)
+}
+
+func at(item, sub uint32, op byte, pos uint32, val []byte) func([]byte) []byte {
+	return func(b []byte) []byte {
+		b = append(u32b(u32b(b, item), sub), op)
+		return append(u32b(b, pos), val...)
+	}
+}
+
+func fieldEdit(item, sub uint32, f byte, s string) func([]byte) []byte {
+	return func(b []byte) []byte {
+		b = append(u32b(u32b(b, item), sub), opSetField, f)
+		return append(b, strVal(s)[1:]...)
+	}
+}
+
+// Positional edits reach every copy of a duplicated key and a key that is not UTF-8; field
+// edits reach names, status messages, trace states, event names, links, scopes and schema URLs.
+func TestPositionalAndFieldEdits(t *testing.T) {
+	// pdata keeps duplicate keys as they arrive on the wire (Put would overwrite the first)
+	td, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces([]byte(`{"resourceSpans":[{
+		"schemaUrl":"https://example.com/a@b.example",
+		"scopeSpans":[{"scope":{"name":"scope"},"spans":[{
+			"name":"name","traceState":"k=v","status":{"message":"status"},
+			"attributes":[{"key":"a","value":{"stringValue":"1"}},
+				{"key":"x","value":{"stringValue":"2"}},{"key":"x","value":{"stringValue":"3"}}],
+			"events":[{"name":"event"}],
+			"links":[{"attributes":[{"key":"peer","value":{"stringValue":"p"}}]}]}]}]}]}`))
+	require.NoError(t, err)
+	rs := td.ResourceSpans().At(0)
+	ss := rs.ScopeSpans().At(0)
+	s := ss.Spans().At(0)
+	require.Equal(t, 3, s.Attributes().Len())
+	e := &encoder{}
+	e.reset()
+	targets, _ := e.encodeTraces(allOf, td, nil)
+	require.Len(t, targets, 3, "resource, scope, span")
+	require.Equal(t, byte(kindSpanScope), targets[1].kind)
+
+	resp, err := decodeResponse(edits(
+		at(2, itemItself, opSetAttrAt, 2, strVal("<X2>")),
+		at(2, itemItself, opDeleteAttrAt, 0, nil),
+		at(2, itemItself, opSetAttrAt, 1, strVal("<X1>")),
+		at(2, linkBit, opSetAttrAt, 0, strVal("<PEER>")),
+		fieldEdit(2, itemItself, fieldName, "<N>"),
+		fieldEdit(2, itemItself, fieldStatusMessage, "<S>"),
+		fieldEdit(2, itemItself, fieldTraceState, "k=w"),
+		fieldEdit(2, 0, fieldName, "<E>"),
+		fieldEdit(2, linkBit, fieldTraceState, "l=1"),
+		fieldEdit(1, itemItself, fieldName, "<SCOPE>"),
+		fieldEdit(1, itemItself, fieldScopeVersion, "v"),
+		fieldEdit(0, itemItself, fieldSchemaURL, "<URL>"),
+	), targets, allOf)
+	require.NoError(t, err)
+	resp.apply(targets, allOf)
+	var got []string
+	s.Attributes().Range(func(k string, v pcommon.Value) bool {
+		got = append(got, k+"="+v.Str())
+		return true
+	})
+	assert.Equal(t, []string{"x=<X1>", "x=<X2>"}, got, "each copy, in order")
+	assert.Equal(t, "<N>", s.Name())
+	assert.Equal(t, "<S>", s.Status().Message())
+	assert.Equal(t, "k=w", s.TraceState().AsRaw())
+	assert.Equal(t, "<E>", s.Events().At(0).Name())
+	assert.Equal(t, "l=1", s.Links().At(0).TraceState().AsRaw())
+	assert.Equal(t, map[string]any{"peer": "<PEER>"}, s.Links().At(0).Attributes().AsRaw())
+	assert.Equal(t, "<SCOPE>", ss.Scope().Name())
+	assert.Equal(t, "v", ss.Scope().Version())
+	assert.Equal(t, "<URL>", rs.SchemaUrl())
+
+	for name, b := range map[string][]byte{
+		"position past the map":  edits(at(2, itemItself, opSetAttrAt, 2, strVal("v"))),
+		"delete past the map":    edits(at(2, itemItself, opDeleteAttrAt, 9, nil)),
+		"link out of range":      edits(at(2, linkBit|1, opSetAttrAt, 0, strVal("v"))),
+		"status on a resource":   edits(fieldEdit(0, itemItself, fieldStatusMessage, "v")),
+		"severity on a span":     edits(fieldEdit(2, itemItself, fieldSeverityText, "v")),
+		"unknown field":          edits(fieldEdit(2, itemItself, 9, "v")),
+		"trace state on events":  edits(fieldEdit(2, 0, fieldTraceState, "v")),
+		"edit count beyond data": u32b(nil, 1<<20),
+	} {
+		_, err := decodeResponse(b, targets, allOf)
+		assert.Error(t, err, name)
+	}
 }

@@ -34,6 +34,9 @@ type Interest struct {
 	AllItems      bool
 	// Resources sends each resource, with all its attributes, as an item of its own.
 	Resources bool
+	// Strings sends every string of a selected item (status message, trace state, severity
+	// text, schema URLs, links) and, with Resources, each scope as an item of its own.
+	Strings bool
 }
 
 var errShortInterest = errors.New("pipeline: truncated interest set")
@@ -49,6 +52,7 @@ func decodeInterest(b []byte) (*Interest, error) {
 		AllAttributes: flags&4 != 0,
 		AllItems:      flags&8 != 0,
 		Resources:     flags&16 != 0,
+		Strings:       flags&32 != 0,
 		keys:          map[string]struct{}{},
 		contextKeys:   map[string]struct{}{},
 		skipKeys:      map[string]struct{}{},

@@ -71,14 +71,14 @@ func (s *Stage) run(encode func(*encoder, []target) ([]target, int)) (Result, er
 	var resp *response
 	err := s.proc.Process(enc.finish(), func(b []byte) error {
 		var derr error
-		resp, derr = decodeResponse(b, targets)
+		resp, derr = decodeResponse(b, targets, s.interest)
 		return derr
 	})
 	if err != nil {
 		res.Duration = time.Since(start)
 		return res, err
 	}
-	resp.apply(targets)
+	resp.apply(targets, s.interest)
 	res.Counters = resp.counters
 	res.Duration = time.Since(start)
 	return res, nil

@@ -25,6 +25,16 @@ const (
 	kindLog          = 1
 	kindSpanResource = 2
 	kindLogResource  = 3
+	kindSpanScope    = 4
+	kindLogScope     = 5
+
+	// String fields (rust/schema/src/view.rs Field).
+	fieldName          = 0
+	fieldStatusMessage = 1
+	fieldTraceState    = 2
+	fieldSeverityText  = 3
+	fieldSchemaURL     = 4
+	fieldScopeVersion  = 5
 
 	// maxDepth is below the Rust decoder's limit (32): deeper values are sent as unscannable.
 	maxDepth = 16
@@ -102,13 +112,35 @@ func (e *encoder) value(v pcommon.Value, depth int) {
 	}
 }
 
-// attrs writes the attributes the interest sends (without heavy ones for a satisfied item).
-func (e *encoder) attrs(in *Interest, m pcommon.Map, satisfied bool) {
+// sendMode says which attributes of a map are sent.
+type sendMode byte
+
+const (
+	sendSelected sendMode = iota // those the interest sends
+	sendLight                    // those, without heavy keys (an item whose usage is known)
+	sendEvery                    // all (resources and scopes)
+)
+
+// sent reports whether attribute k of a map is sent. Positional edits count attributes with
+// the same function, so the positions Rust sees are the positions Go applies.
+func (in *Interest) sent(mode sendMode, k string) bool {
+	switch mode {
+	case sendEvery:
+		return true
+	case sendLight:
+		return in.sends(k) && !in.heavy(k)
+	default:
+		return in.sends(k)
+	}
+}
+
+// attrs writes the attributes of m that mode sends, in map order (duplicate keys included).
+func (e *encoder) attrs(in *Interest, m pcommon.Map, mode sendMode) {
 	at := len(e.buf)
 	e.u32(0)
 	n := uint32(0)
 	m.Range(func(k string, v pcommon.Value) bool {
-		if in.sends(k) && !(satisfied && in.heavy(k)) {
+		if in.sent(mode, k) {
 			e.str(k)
 			e.value(v, 0)
 			n++
@@ -116,6 +148,22 @@ func (e *encoder) attrs(in *Interest, m pcommon.Map, satisfied bool) {
 		return true
 	})
 	e.patch(at, n)
+}
+
+// field writes one string field if it is not empty, and returns how many it wrote.
+func (e *encoder) field(code byte, s string) uint32 {
+	if s == "" {
+		return 0
+	}
+	e.buf = append(e.buf, code)
+	e.str(s)
+	return 1
+}
+
+// noFieldsOrLinks ends an item that sends neither.
+func (e *encoder) noFieldsOrLinks() {
+	e.u32(0)
+	e.u32(0)
 }
 
 func (in *Interest) mapSelects(m pcommon.Map) bool {
@@ -144,13 +192,14 @@ func (in *Interest) logSelected(l plog.LogRecord) bool {
 	return in.AllItems || in.eventSelects(l.EventName()) || in.mapSelects(l.Attributes())
 }
 
-func (e *encoder) span(in *Interest, idx uint32, s ptrace.Span) {
+// span encodes a span and reports whether it was sent without its heavy keys.
+func (e *encoder) span(in *Interest, idx uint32, s ptrace.Span) bool {
 	e.buf = append(e.buf, kindSpan)
 	e.u32(idx)
 	e.u64(uint64(s.StartTimestamp()))
 	e.str(s.Name())
 	satisfied := in.satisfied(s.Attributes())
-	e.attrs(in, s.Attributes(), satisfied)
+	e.attrs(in, s.Attributes(), itemMode(satisfied))
 	at := len(e.buf)
 	e.u32(0)
 	n := uint32(0)
@@ -161,17 +210,41 @@ func (e *encoder) span(in *Interest, idx uint32, s ptrace.Span) {
 			if in.AllItems || in.eventSelects(ev.Name()) || in.mapSelects(ev.Attributes()) {
 				e.u32(uint32(i))
 				e.str(ev.Name())
-				e.attrs(in, ev.Attributes(), false)
+				e.attrs(in, ev.Attributes(), sendSelected)
 				n++
 			}
 		}
 	}
 	e.patch(at, n)
 	e.buf = append(e.buf, tagEmpty)
+	if !in.Strings {
+		e.noFieldsOrLinks()
+	} else {
+		at = len(e.buf)
+		e.u32(0)
+		e.patch(at, e.field(fieldStatusMessage, s.Status().Message())+e.field(fieldTraceState, s.TraceState().AsRaw()))
+		links := s.Links()
+		e.u32(uint32(links.Len()))
+		for i := 0; i < links.Len(); i++ {
+			l := links.At(i)
+			e.u32(uint32(i))
+			e.str(l.TraceState().AsRaw())
+			e.attrs(in, l.Attributes(), sendSelected)
+		}
+	}
 	e.count++
+	return satisfied
 }
 
-func (e *encoder) log(in *Interest, idx uint32, l plog.LogRecord) {
+func itemMode(satisfied bool) sendMode {
+	if satisfied {
+		return sendLight
+	}
+	return sendSelected
+}
+
+// log encodes a log record and reports whether it was sent without its heavy keys.
+func (e *encoder) log(in *Interest, idx uint32, l plog.LogRecord) bool {
 	e.buf = append(e.buf, kindLog)
 	e.u32(idx)
 	ts := l.Timestamp()
@@ -181,34 +254,44 @@ func (e *encoder) log(in *Interest, idx uint32, l plog.LogRecord) {
 	e.u64(uint64(ts))
 	e.str(l.EventName())
 	satisfied := in.satisfied(l.Attributes())
-	e.attrs(in, l.Attributes(), satisfied)
+	e.attrs(in, l.Attributes(), itemMode(satisfied))
 	e.u32(0)
 	if in.LogBodies && !satisfied {
 		e.value(l.Body(), 0)
 	} else {
 		e.buf = append(e.buf, tagEmpty)
 	}
+	if in.Strings {
+		at := len(e.buf)
+		e.u32(0)
+		e.patch(at, e.field(fieldSeverityText, l.SeverityText()))
+		e.u32(0)
+	} else {
+		e.noFieldsOrLinks()
+	}
 	e.count++
+	return satisfied
 }
 
-// resource sends every attribute of a resource (for stages that asked for resources).
-func (e *encoder) resource(kind byte, idx uint32, attrs pcommon.Map) {
+// shared sends a resource or scope with every attribute (for stages that asked for
+// resources): its name (a scope's), its schema URL and version when the stage asked for every
+// string.
+func (e *encoder) shared(in *Interest, kind byte, idx uint32, name, version, schemaURL string, attrs pcommon.Map) {
 	e.buf = append(e.buf, kind)
 	e.u32(idx)
 	e.u64(0)
-	e.str("")
-	at := len(e.buf)
-	e.u32(0)
-	n := uint32(0)
-	attrs.Range(func(k string, v pcommon.Value) bool {
-		e.str(k)
-		e.value(v, 0)
-		n++
-		return true
-	})
-	e.patch(at, n)
+	e.str(name)
+	e.attrs(in, attrs, sendEvery)
 	e.u32(0)
 	e.buf = append(e.buf, tagEmpty)
+	if in.Strings {
+		at := len(e.buf)
+		e.u32(0)
+		e.patch(at, e.field(fieldScopeVersion, version)+e.field(fieldSchemaURL, schemaURL))
+		e.u32(0)
+	} else {
+		e.noFieldsOrLinks()
+	}
 	e.count++
 }
 
@@ -217,15 +300,26 @@ func (e *encoder) finish() []byte {
 	return e.buf
 }
 
+// schemaHolder is a resource's or scope's container, whose schema URL edits may set.
+type schemaHolder interface {
+	SchemaUrl() string //nolint:revive // pdata's name
+	SetSchemaUrl(string)
+}
+
 // target is an item the edits can refer to.
 type target struct {
-	attrs  pcommon.Map
-	events ptrace.SpanEventSlice // zero for log records
-	log    plog.LogRecord        // zero for spans
-	isLog  bool
-	// isResource: a resource's attributes (no events, no body).
-	isResource bool
+	kind  byte
+	attrs pcommon.Map
+	// mode is how the item's own attributes were sent (positional edits count with it).
+	mode  sendMode
+	span  ptrace.Span                  // kindSpan
+	log   plog.LogRecord               // kindLog
+	scope pcommon.InstrumentationScope // scope kinds
+	// schema holds the schema URL of a resource or scope.
+	schema schemaHolder
 }
+
+func (t *target) isSpan() bool { return t.kind == kindSpan }
 
 // encodeTraces appends the selected spans and returns the targets in request order, and how
 // many spans the batch had.
@@ -233,22 +327,29 @@ func (e *encoder) encodeTraces(in *Interest, td ptrace.Traces, targets []target)
 	total := 0
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
+		rs := rss.At(i)
 		if in.Resources {
-			attrs := rss.At(i).Resource().Attributes()
-			e.resource(kindSpanResource, uint32(len(targets)), attrs)
-			targets = append(targets, target{attrs: attrs, isResource: true})
+			attrs := rs.Resource().Attributes()
+			e.shared(in, kindSpanResource, uint32(len(targets)), "", "", rs.SchemaUrl(), attrs)
+			targets = append(targets, target{kind: kindSpanResource, attrs: attrs, mode: sendEvery, schema: rs})
 		}
-		sss := rss.At(i).ScopeSpans()
+		sss := rs.ScopeSpans()
 		for j := 0; j < sss.Len(); j++ {
-			spans := sss.At(j).Spans()
+			ss := sss.At(j)
+			if in.Resources && in.Strings {
+				sc := ss.Scope()
+				e.shared(in, kindSpanScope, uint32(len(targets)), sc.Name(), sc.Version(), ss.SchemaUrl(), sc.Attributes())
+				targets = append(targets, target{kind: kindSpanScope, attrs: sc.Attributes(), mode: sendEvery, scope: sc, schema: ss})
+			}
+			spans := ss.Spans()
 			total += spans.Len()
 			for k := 0; k < spans.Len(); k++ {
 				s := spans.At(k)
 				if !in.spanSelected(s) {
 					continue
 				}
-				e.span(in, uint32(len(targets)), s)
-				targets = append(targets, target{attrs: s.Attributes(), events: s.Events()})
+				satisfied := e.span(in, uint32(len(targets)), s)
+				targets = append(targets, target{kind: kindSpan, attrs: s.Attributes(), mode: itemMode(satisfied), span: s})
 			}
 		}
 	}
@@ -259,22 +360,29 @@ func (e *encoder) encodeLogs(in *Interest, ld plog.Logs, targets []target) ([]ta
 	total := 0
 	rls := ld.ResourceLogs()
 	for i := 0; i < rls.Len(); i++ {
+		rl := rls.At(i)
 		if in.Resources {
-			attrs := rls.At(i).Resource().Attributes()
-			e.resource(kindLogResource, uint32(len(targets)), attrs)
-			targets = append(targets, target{attrs: attrs, isResource: true})
+			attrs := rl.Resource().Attributes()
+			e.shared(in, kindLogResource, uint32(len(targets)), "", "", rl.SchemaUrl(), attrs)
+			targets = append(targets, target{kind: kindLogResource, attrs: attrs, mode: sendEvery, schema: rl})
 		}
-		sls := rls.At(i).ScopeLogs()
+		sls := rl.ScopeLogs()
 		for j := 0; j < sls.Len(); j++ {
-			recs := sls.At(j).LogRecords()
+			sl := sls.At(j)
+			if in.Resources && in.Strings {
+				sc := sl.Scope()
+				e.shared(in, kindLogScope, uint32(len(targets)), sc.Name(), sc.Version(), sl.SchemaUrl(), sc.Attributes())
+				targets = append(targets, target{kind: kindLogScope, attrs: sc.Attributes(), mode: sendEvery, scope: sc, schema: sl})
+			}
+			recs := sl.LogRecords()
 			total += recs.Len()
 			for k := 0; k < recs.Len(); k++ {
 				l := recs.At(k)
 				if !in.logSelected(l) {
 					continue
 				}
-				e.log(in, uint32(len(targets)), l)
-				targets = append(targets, target{attrs: l.Attributes(), log: l, isLog: true})
+				satisfied := e.log(in, uint32(len(targets)), l)
+				targets = append(targets, target{kind: kindLog, attrs: l.Attributes(), mode: itemMode(satisfied), log: l})
 			}
 		}
 	}

@@ -12,7 +12,7 @@
 /**
  * The ABI version. Bump it on any change to a signature, a wire format or a result code.
  */
-#define LLMO_ABI_VERSION 2
+#define LLMO_ABI_VERSION 3
 
 /**
  * Result of a call. Numbers are never reused.

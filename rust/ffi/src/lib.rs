@@ -22,7 +22,7 @@ use llmo_schema::view::Batch;
 use llmo_schema::Stage;
 
 /// The ABI version. Bump it on any change to a signature, a wire format or a result code.
-pub const LLMO_ABI_VERSION: u32 = 2;
+pub const LLMO_ABI_VERSION: u32 = 3;
 
 /// Result of a call. Numbers are never reused.
 #[repr(u32)]

@@ -213,8 +213,10 @@ pub struct PiiConfig {
     pub log_bodies: bool,
     /// Scan span event attributes.
     pub span_events: bool,
-    /// Also scan resource attributes (`service.name`, `host.name`, ...). Off by default: they
-    /// rarely carry PII and are shared by every item of the resource.
+    /// Also scan resources and instrumentation scopes: their attributes (`service.name`,
+    /// `host.name`, ...), schema URLs, scope names and versions. On by default (fail closed:
+    /// a deployment attribute can carry a secret as well as a span's); they are scanned once
+    /// per resource or scope, not per item.
     pub resource_attributes: bool,
     /// The action of every detector that does not set its own: `mask`, `hash` or `drop`.
     pub action: Action,
@@ -255,7 +257,7 @@ impl Default for PiiConfig {
             logs: true,
             log_bodies: true,
             span_events: true,
-            resource_attributes: false,
+            resource_attributes: true,
             action: Action::Mask,
             mask_template: "<{TYPE}>".into(),
             hash_template: "<{TYPE}:hmac:{HASH}>".into(),

@@ -9,9 +9,11 @@
 //! empty). Items with findings get [`keys::PII_COUNT`] and [`keys::PII_TYPES`] (resources do
 //! not: their attributes are shared). Counters per batch: see [`crate::counters`].
 
-use llmo_schema::edits::{Edits, NewValue, Tree, ITEM_ITSELF};
+use std::borrow::Cow;
+
+use llmo_schema::edits::{link, Edits, NewValue, Tree, ITEM_ITSELF};
 use llmo_schema::glob::glob_match;
-use llmo_schema::view::{Batch, Item, ItemKind, Value};
+use llmo_schema::view::{is_lossy, Batch, Field, Item, ItemKind, Value};
 use llmo_schema::{Interest, Stage};
 
 use crate::config::{ConfigError, PiiConfig};
@@ -115,19 +117,22 @@ impl PiiRedactor {
         &self.engine
     }
 
-    /// True when attribute `key` is scanned.
+    /// True when attribute `key` is scanned. Our own keys are no exception: a record may
+    /// arrive carrying them.
     pub fn scans_key(&self, key: &str) -> bool {
-        !key.starts_with(keys::PII_PREFIX)
-            && (self.include.is_empty() || self.include.matches(key))
-            && !self.exclude.matches(key)
+        (self.include.is_empty() || self.include.matches(key)) && !self.exclude.matches(key)
     }
 
     fn wants(&self, kind: ItemKind) -> bool {
         match kind {
             ItemKind::Span => self.cfg.traces,
             ItemKind::Log => self.cfg.logs,
-            ItemKind::SpanResource => self.cfg.traces && self.cfg.resource_attributes,
-            ItemKind::LogResource => self.cfg.logs && self.cfg.resource_attributes,
+            ItemKind::SpanResource | ItemKind::SpanScope => {
+                self.cfg.traces && self.cfg.resource_attributes
+            }
+            ItemKind::LogResource | ItemKind::LogScope => {
+                self.cfg.logs && self.cfg.resource_attributes
+            }
         }
     }
 
@@ -206,20 +211,54 @@ impl PiiRedactor {
         }
     }
 
-    /// Redacts attribute `key` of an item (or of its event) and records the edit.
-    fn attr(&self, at: (u32, u32), key: &str, v: &Value<'_>, out: &mut Out<'_>) {
-        let (item, event) = at;
-        match self.value(v, &mut out.tally) {
-            Res::Same => {}
-            Res::Drop => {
-                out.edits.delete(item, event, key);
+    /// Redacts the attribute at position `pos` of a map (the item's, or its event's or link's:
+    /// `sub`) and records the edits. Every copy of a duplicated key has a position of its own.
+    fn attr(&self, at: (u32, u32), pos: u32, key: &Cow<'_, str>, v: &Value<'_>, out: &mut Out<'_>) {
+        let (item, sub) = at;
+        if is_lossy(key) {
+            // The key is not the collector's key: what we decoded is not what an exporter
+            // sends. Nothing of the attribute is scanned; it becomes the marker under a
+            // readable key (scanned too).
+            out.tally.add_unscannable();
+            out.edits.delete_at(item, sub, pos);
+            match self.engine.redact_text(key, &mut out.tally) {
+                Redacted::Drop => out.totals.dropped += 1,
+                r => {
+                    let key = match r {
+                        Redacted::Changed(k) => k,
+                        _ => key.to_string(),
+                    };
+                    out.edits
+                        .set(item, sub, &key, NewValue::Str(UNSCANNABLE_MARKER));
+                    out.totals.redacted += 1;
+                }
+            }
+            return;
+        }
+        if !self.scans_key(key) {
+            return;
+        }
+        let new_key = match self.engine.redact_text(key, &mut out.tally) {
+            Redacted::Unchanged => None,
+            Redacted::Changed(k) => Some(k),
+            Redacted::Drop => {
+                out.edits.delete_at(item, sub, pos);
+                out.totals.dropped += 1;
+                return;
+            }
+        };
+        let res = self.value(v, &mut out.tally);
+        let edits = &mut *out.edits;
+        match (new_key, res) {
+            (_, Res::Drop) => {
+                edits.delete_at(item, sub, pos);
                 out.totals.dropped += 1;
             }
-            Res::New(t) => {
+            (None, Res::Same) => {}
+            (None, Res::New(t)) => {
                 out.totals.redacted += 1;
-                let edits = &mut *out.edits;
                 match (&t, v) {
-                    (Tree::Str(s), _) => edits.set(item, event, key, NewValue::Str(s)),
+                    (Tree::Str(s), _) => edits.set_at(item, sub, pos, NewValue::Str(s)),
                     (Tree::Array(a), Value::Array(orig))
                         if orig.iter().all(|x| matches!(x, Value::Str(_)))
                             && a.iter().all(|x| matches!(x, Tree::Str(_))) =>
@@ -231,10 +270,53 @@ impl PiiRedactor {
                                 _ => unreachable!("checked above"),
                             })
                             .collect();
-                        edits.set(item, event, key, NewValue::StrArray(&strs));
+                        edits.set_at(item, sub, pos, NewValue::StrArray(&strs));
                     }
-                    _ => edits.set(item, event, key, NewValue::Tree(&t)),
+                    _ => edits.set_at(item, sub, pos, NewValue::Tree(&t)),
                 }
+            }
+            (Some(k), res) => {
+                // a secret in the key: the attribute moves to the redacted key
+                out.totals.redacted += 1;
+                let t = match res {
+                    Res::New(t) => t,
+                    _ => Tree::from_value(v),
+                };
+                edits.delete_at(item, sub, pos);
+                edits.set(item, sub, &k, NewValue::Tree(&t));
+            }
+        }
+    }
+
+    fn attrs(&self, at: (u32, u32), attrs: &[(Cow<'_, str>, Value<'_>)], out: &mut Out<'_>) {
+        for (pos, (k, v)) in attrs.iter().enumerate() {
+            self.attr(at, pos as u32, k, v, out);
+        }
+    }
+
+    /// Redacts a string field (a name, status message, trace state, ...) of the item or of its
+    /// event or link. A dropped field becomes empty; one that is not UTF-8 the marker.
+    fn field(&self, at: (u32, u32), field: Field, v: &Value<'_>, out: &mut Out<'_>) {
+        let (item, sub) = at;
+        let new = match v {
+            Value::Str(s) => match self.engine.redact(s, &mut out.tally) {
+                Redacted::Unchanged => return,
+                Redacted::Changed(s) => Some(s),
+                Redacted::Drop => None,
+            },
+            _ => {
+                out.tally.add_unscannable();
+                Some(UNSCANNABLE_MARKER.to_string())
+            }
+        };
+        match new {
+            Some(s) => {
+                out.edits.set_field(item, sub, field, &s);
+                out.totals.redacted += 1;
+            }
+            None => {
+                out.edits.set_field(item, sub, field, "");
+                out.totals.dropped += 1;
             }
         }
     }
@@ -246,19 +328,31 @@ impl PiiRedactor {
             totals,
             edits,
         };
-        for (k, v) in &item.attrs {
-            if self.scans_key(k) {
-                self.attr((idx, ITEM_ITSELF), k, v, &mut out);
-            }
+        let itself = (idx, ITEM_ITSELF);
+        let scan_names = match item.kind {
+            ItemKind::Span | ItemKind::Log => true,
+            _ => self.cfg.resource_attributes,
+        };
+        if scan_names && !item.name.is_empty() {
+            self.field(itself, Field::Name, &name_value(&item.name), &mut out);
         }
+        for (f, v) in &item.fields {
+            self.field(itself, *f, v, &mut out);
+        }
+        self.attrs(itself, &item.attrs, &mut out);
         if item.kind == ItemKind::Span && self.cfg.span_events {
             for ev in &item.events {
-                for (k, v) in &ev.attrs {
-                    if self.scans_key(k) {
-                        self.attr((idx, ev.index), k, v, &mut out);
-                    }
+                let at = (idx, ev.index);
+                if !ev.name.is_empty() {
+                    self.field(at, Field::Name, &name_value(&ev.name), &mut out);
                 }
+                self.attrs(at, &ev.attrs, &mut out);
             }
+        }
+        for l in &item.links {
+            let at = (idx, link(l.index));
+            self.field(at, Field::TraceState, &l.trace_state, &mut out);
+            self.attrs(at, &l.attrs, &mut out);
         }
         let Out {
             mut tally,
@@ -286,7 +380,7 @@ impl PiiRedactor {
             return;
         }
         totals.items += 1;
-        if !item.kind.is_resource() {
+        if !item.kind.is_shared() {
             edits.set_int(idx, keys::PII_COUNT, tally.total() as i64);
             let types = self.engine.types(&tally);
             edits.set(
@@ -300,6 +394,15 @@ impl PiiRedactor {
     }
 }
 
+/// A decoded name as a value: the lossy copy of bytes that were not UTF-8 is unscannable.
+fn name_value<'v>(name: &'v Cow<'_, str>) -> Value<'v> {
+    if is_lossy(name) {
+        Value::InvalidStr(name.as_bytes())
+    } else {
+        Value::Str(name)
+    }
+}
+
 impl Stage for PiiRedactor {
     fn interest(&self) -> Interest {
         if !self.cfg.enabled {
@@ -307,8 +410,7 @@ impl Stage for PiiRedactor {
         }
         // a key list is enough when every include glob is exact or a prefix
         let narrow = !self.include.is_empty() && self.include.complex.is_empty();
-        let mut skip_prefixes = vec![keys::PII_PREFIX.to_string()];
-        skip_prefixes.extend(self.exclude.prefixes.iter().cloned());
+        let skip_prefixes = self.exclude.prefixes.clone();
         Interest {
             keys: if narrow {
                 self.include.exact.clone()
@@ -327,6 +429,7 @@ impl Stage for PiiRedactor {
             all_attributes: !narrow,
             all_items: true,
             resources: self.cfg.resource_attributes,
+            strings: true,
             ..Interest::default()
         }
     }
@@ -360,12 +463,33 @@ mod tests {
     use llmo_schema::wire::{encode_json_value, Encoder};
     use serde_json::json;
 
+    /// Runs the stage; positional edits get the key they refer to, for the assertions.
     fn run(cfg: &str, enc: Encoder) -> (Vec<DecodedEdit>, Vec<(String, u64)>) {
         let stage = PiiRedactor::from_json(cfg.as_bytes()).unwrap();
         let buf = enc.finish();
+        let batch = Batch::decode(&buf).unwrap();
         let mut edits = Edits::new();
-        stage.process(&Batch::decode(&buf).unwrap(), &mut edits);
-        decode_response(&edits.finish()).unwrap()
+        stage.process(&batch, &mut edits);
+        let (mut edits, counters) = decode_response(&edits.finish()).unwrap();
+        for e in &mut edits {
+            let Some(pos) = e.pos else { continue };
+            let item = batch.items.iter().find(|i| i.index == e.item).unwrap();
+            let attrs = if e.event == ITEM_ITSELF {
+                &item.attrs
+            } else if e.event & llmo_schema::edits::LINK_BIT != 0 {
+                let index = e.event & !llmo_schema::edits::LINK_BIT;
+                &item.links.iter().find(|l| l.index == index).unwrap().attrs
+            } else {
+                &item
+                    .events
+                    .iter()
+                    .find(|ev| ev.index == e.event)
+                    .unwrap()
+                    .attrs
+            };
+            e.key = attrs[pos as usize].0.to_string();
+        }
+        (edits, counters)
     }
 
     fn find<'e>(
@@ -483,11 +607,11 @@ mod tests {
         let (edits, counters) = run(r#"{"detectors": {"us_ssn": {"action": "drop"}}}"#, enc);
         assert_eq!(
             find(&edits, 0, ITEM_ITSELF, "note").unwrap().op,
-            op::DELETE_ATTR
+            op::DELETE_ATTR_AT
         );
         assert_eq!(
             find(&edits, 0, ITEM_ITSELF, "list").unwrap().op,
-            op::DELETE_ATTR
+            op::DELETE_ATTR_AT
         );
         let body = edits.iter().find(|e| e.op == op::SET_BODY).unwrap();
         assert_eq!(body.value, Some(serde_json::Value::Null));
@@ -574,8 +698,13 @@ mod tests {
         assert!(!hit(r#"{"traces": false}"#, ItemKind::Span, "user.email"));
         assert!(hit(r#"{"traces": false}"#, ItemKind::Log, "user.email"));
         assert!(!hit(r#"{"enabled": false}"#, ItemKind::Log, "user.email"));
-        assert!(!hit("", ItemKind::SpanResource, "owner"));
-        assert!(!hit("", ItemKind::Span, keys::PII_TYPES));
+        assert!(hit("", ItemKind::SpanResource, "owner"));
+        assert!(!hit(
+            r#"{"resource_attributes": false}"#,
+            ItemKind::SpanResource,
+            "owner"
+        ));
+        assert!(hit("", ItemKind::Span, keys::PII_TYPES), "no exempt prefix");
         let (edits, _) = run(
             r#"{"resource_attributes": true}"#,
             item(ItemKind::LogResource, "owner"),
@@ -585,9 +714,116 @@ mod tests {
     }
 
     #[test]
+    fn no_field_is_exempt() {
+        use llmo_schema::wire::LinkSpec;
+        let card = "4111 1111 1111 1111";
+        let mut enc = Encoder::new();
+        enc.begin_item(ItemKind::SpanScope, "lib bob@example.com", 0);
+        enc.attr_str("scope.owner", "a@example.com");
+        enc.begin_events(0);
+        enc.end_item_parts(&[0], &[(Field::ScopeVersion, b"1.0 c@example.com")], &[]);
+        enc.begin_item(ItemKind::Span, "SELECT * WHERE email = d@example.com", 1);
+        enc.attr_str("dup", "ok");
+        enc.attr_str("dup", card);
+        enc.attr_str("dup", "e@example.com");
+        enc.attr_raw_key(b"bad\xffkey", &Encoder::value_str(b"f@example.com"));
+        enc.attr_str(keys::PII_TYPES, "g@example.com");
+        enc.attr_str("token AKIAIOSFODNN7EXAMPLE", "v");
+        enc.begin_events(1);
+        enc.begin_event(2, "exception h@example.com");
+        enc.end_event();
+        let link_attrs = [(b"peer".as_slice(), Encoder::value_str(b"i@example.com"))];
+        enc.end_item_parts(
+            &[0],
+            &[
+                (Field::StatusMessage, b"failed for j@example.com"),
+                (Field::TraceState, b"k=v"),
+            ],
+            &[LinkSpec {
+                index: 4,
+                trace_state: b"vendor=\xfe",
+                attrs: &link_attrs,
+            }],
+        );
+        let (edits, counters) = run("", enc);
+        let field = |item, sub, f: Field| {
+            edits
+                .iter()
+                .find(|e| e.item == item && e.event == sub && e.field == Some(f as u8))
+                .and_then(|e| e.value.clone())
+        };
+        assert_eq!(
+            field(0, ITEM_ITSELF, Field::Name),
+            Some(json!("lib <EMAIL>"))
+        );
+        assert_eq!(
+            field(0, ITEM_ITSELF, Field::ScopeVersion),
+            Some(json!("1.0 <EMAIL>"))
+        );
+        assert_eq!(
+            find(&edits, 0, ITEM_ITSELF, "scope.owner").unwrap().value,
+            Some(json!("<EMAIL>"))
+        );
+        assert!(
+            find(&edits, 0, ITEM_ITSELF, keys::PII_COUNT).is_none(),
+            "shared"
+        );
+        assert_eq!(
+            field(1, ITEM_ITSELF, Field::Name),
+            Some(json!("SELECT * WHERE email = <EMAIL>"))
+        );
+        assert_eq!(
+            field(1, ITEM_ITSELF, Field::StatusMessage),
+            Some(json!("failed for <EMAIL>"))
+        );
+        assert_eq!(field(1, ITEM_ITSELF, Field::TraceState), None);
+        assert_eq!(field(1, 2, Field::Name), Some(json!("exception <EMAIL>")));
+        assert_eq!(
+            field(1, link(4), Field::TraceState),
+            Some(json!(UNSCANNABLE_MARKER))
+        );
+        assert_eq!(
+            find(&edits, 1, link(4), "peer").unwrap().value,
+            Some(json!("<EMAIL>"))
+        );
+        // every copy of a duplicated key, by position
+        let at = |pos| {
+            edits
+                .iter()
+                .find(|e| e.item == 1 && e.event == ITEM_ITSELF && e.pos == Some(pos))
+                .map(|e| (e.op, e.value.clone()))
+        };
+        assert_eq!(at(0), None);
+        assert_eq!(at(1), Some((op::SET_ATTR_AT, Some(json!("<CREDIT_CARD>")))));
+        assert_eq!(at(2), Some((op::SET_ATTR_AT, Some(json!("<EMAIL>")))));
+        // an undecodable key: deleted, its value unscanned, the marker under a readable key
+        assert_eq!(at(3), Some((op::DELETE_ATTR_AT, None)));
+        let keyed = |key: &str| {
+            edits
+                .iter()
+                .find(|e| e.op == op::SET_ATTR && e.key == key)
+                .and_then(|e| e.value.clone())
+        };
+        assert_eq!(keyed("bad\u{fffd}key"), Some(json!(UNSCANNABLE_MARKER)));
+        // our own prefix is scanned
+        assert_eq!(at(4), Some((op::SET_ATTR_AT, Some(json!("<EMAIL>")))));
+        // a secret in a key: the attribute moves to the redacted key
+        assert_eq!(at(5), Some((op::DELETE_ATTR_AT, None)));
+        assert_eq!(keyed("token <AWS_ACCESS_KEY_ID>"), Some(json!("v")));
+        let c: std::collections::HashMap<_, _> = counters.into_iter().collect();
+        assert_eq!(
+            c["findings:email"], 9,
+            "a to j but f, behind an undecodable key"
+        );
+        assert_eq!(c[counters::UNSCANNABLE_VALUES], 2);
+        assert_eq!(c[counters::ITEMS_WITH_PII], 2);
+    }
+
+    #[test]
     fn interest_follows_the_config() {
         let i = PiiRedactor::from_json(b"").unwrap().interest();
-        assert!(i.all_items && i.all_attributes && i.events && i.log_bodies && !i.resources);
+        assert!(i.all_items && i.all_attributes && i.events && i.log_bodies);
+        assert!(i.resources && i.strings);
         let i = PiiRedactor::from_json(br#"{"include_keys": ["gen_ai.*", "input.value"], "exclude_keys": ["gen_ai.usage.*", "x"], "resource_attributes": true}"#)
             .unwrap()
             .interest();
@@ -595,7 +831,7 @@ mod tests {
         assert_eq!(i.keys, ["input.value"]);
         assert_eq!(i.prefixes, ["gen_ai."]);
         assert_eq!(i.skip_keys, ["x"]);
-        assert_eq!(i.skip_prefixes, [keys::PII_PREFIX, "gen_ai.usage."]);
+        assert_eq!(i.skip_prefixes, ["gen_ai.usage."]);
         assert!(!i.matches_key("gen_ai.usage.input_tokens"));
         let i = PiiRedactor::from_json(br#"{"enabled": false}"#)
             .unwrap()

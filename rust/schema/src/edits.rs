@@ -3,10 +3,22 @@
 //! Response format (little-endian, strings as in [`crate::wire`]):
 //! ```text
 //! u32 edit_count
-//! edit    := u32 item · u32 event (0xFFFFFFFF = the item itself) · u8 op · str key · [value]
-//!            op: 1 set attribute (value follows) | 2 delete attribute | 3 set body (key empty)
+//! edit    := u32 item · u32 sub · u8 op · operands
+//!            sub: 0xFFFFFFFF the item itself | i < 2^31 span event i | 0x80000000+i link i
+//!            op 1 set attribute       str key · value
+//!            op 2 delete attribute    str key
+//!            op 3 set body            str key (empty) · value
+//!            op 4 set attribute at    u32 pos · value
+//!            op 5 delete attribute at u32 pos
+//!            op 6 set field           u8 field · str value
 //! u32 counter_count · (str name · u64 value)*
 //! ```
+//! Ops 1 and 2 name an attribute by key (the first with that key; a set adds it when there is
+//! none). Ops 4 and 5 name one by its position among the attributes of that map the request
+//! carried, so each copy of a duplicated key, and a key that is not UTF-8, can be edited. The
+//! Go side applies an item's positional sets first, then its positional deletes, then the rest
+//! in order, so positions always refer to the map as it was sent. Op 6 sets a string field
+//! ([`crate::view::Field`]) of the item or of its event or link.
 //! Set values use the request's value tags: str, bool, int, double, arrays, and (for whole
 //! nested values such as a redacted log body) empty, bytes and maps at any depth up to
 //! [`crate::wire::MAX_DEPTH`].
@@ -21,10 +33,21 @@ pub mod op {
     pub const SET_ATTR: u8 = 1;
     pub const DELETE_ATTR: u8 = 2;
     pub const SET_BODY: u8 = 3;
+    pub const SET_ATTR_AT: u8 = 4;
+    pub const DELETE_ATTR_AT: u8 = 5;
+    pub const SET_FIELD: u8 = 6;
 }
 
-/// `event` value meaning "the item itself, not one of its events".
+/// `sub` value meaning "the item itself, not one of its events or links".
 pub const ITEM_ITSELF: u32 = u32::MAX;
+
+/// The bit of `sub` that makes it a link index.
+pub const LINK_BIT: u32 = 0x8000_0000;
+
+/// The `sub` of the span's link number `index`.
+pub fn link(index: u32) -> u32 {
+    LINK_BIT | index
+}
 
 /// A value a stage writes.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,12 +182,16 @@ impl Edits {
         self.count == 0
     }
 
-    fn head(&mut self, item: u32, event: u32, op: u8, key: &str) {
+    fn head(&mut self, item: u32, sub: u32, op: u8) {
         self.buf.extend_from_slice(&item.to_le_bytes());
-        self.buf.extend_from_slice(&event.to_le_bytes());
+        self.buf.extend_from_slice(&sub.to_le_bytes());
         self.buf.push(op);
-        put_str(&mut self.buf, key);
         self.count += 1;
+    }
+
+    fn keyed(&mut self, item: u32, sub: u32, op: u8, key: &str) {
+        self.head(item, sub, op);
+        put_str(&mut self.buf, key);
     }
 
     fn value(&mut self, v: &NewValue<'_>) {
@@ -199,8 +226,29 @@ impl Edits {
 
     /// Sets attribute `key` of item `item` (or of its event `event`, see [`ITEM_ITSELF`]).
     pub fn set(&mut self, item: u32, event: u32, key: &str, v: NewValue<'_>) {
-        self.head(item, event, op::SET_ATTR, key);
+        self.keyed(item, event, op::SET_ATTR, key);
         self.value(&v);
+    }
+
+    /// Sets the value of the attribute at position `pos` among those the request carried for
+    /// the item (or its event or link: `sub`).
+    pub fn set_at(&mut self, item: u32, sub: u32, pos: u32, v: NewValue<'_>) {
+        self.head(item, sub, op::SET_ATTR_AT);
+        self.buf.extend_from_slice(&pos.to_le_bytes());
+        self.value(&v);
+    }
+
+    /// Deletes the attribute at position `pos` (as in [`Edits::set_at`]).
+    pub fn delete_at(&mut self, item: u32, sub: u32, pos: u32) {
+        self.head(item, sub, op::DELETE_ATTR_AT);
+        self.buf.extend_from_slice(&pos.to_le_bytes());
+    }
+
+    /// Sets a string field of the item (or of its event or link: `sub`).
+    pub fn set_field(&mut self, item: u32, sub: u32, field: crate::view::Field, v: &str) {
+        self.head(item, sub, op::SET_FIELD);
+        self.buf.push(field as u8);
+        put_str(&mut self.buf, v);
     }
 
     /// Sets a string attribute on the item itself.
@@ -215,12 +263,12 @@ impl Edits {
 
     /// Deletes attribute `key` of the item (or of one of its events).
     pub fn delete(&mut self, item: u32, event: u32, key: &str) {
-        self.head(item, event, op::DELETE_ATTR, key);
+        self.keyed(item, event, op::DELETE_ATTR, key);
     }
 
     /// Replaces a log record's body.
     pub fn set_body(&mut self, item: u32, v: NewValue<'_>) {
-        self.head(item, ITEM_ITSELF, op::SET_BODY, "");
+        self.keyed(item, ITEM_ITSELF, op::SET_BODY, "");
         self.value(&v);
     }
 
@@ -264,12 +312,16 @@ fn put_str(buf: &mut Vec<u8>, s: &str) {
 pub struct DecodedEdit {
     /// Item index.
     pub item: u32,
-    /// Event index or [`ITEM_ITSELF`].
+    /// Event index, [`link`] index or [`ITEM_ITSELF`].
     pub event: u32,
     /// Operation, see [`op`].
     pub op: u8,
-    /// Attribute key (empty for body).
+    /// Attribute key (empty for body, positional ops and fields).
     pub key: String,
+    /// The position, for positional ops.
+    pub pos: Option<u32>,
+    /// The field code, for [`op::SET_FIELD`].
+    pub field: Option<u8>,
     /// The value, rendered as JSON, for set operations.
     pub value: Option<serde_json::Value>,
 }
@@ -281,23 +333,42 @@ pub type DecodedResponse = (Vec<DecodedEdit>, Vec<(String, u64)>);
 pub fn decode_response(buf: &[u8]) -> Result<DecodedResponse, crate::wire::DecodeError> {
     use crate::wire::Reader;
     let mut r = Reader::new(buf);
-    let n = r.count(13)?;
+    let n = r.count(10)?;
     let mut edits = Vec::with_capacity(n);
     for _ in 0..n {
         let item = r.u32()?;
         let event = r.u32()?;
+        let at = r.pos();
         let op = r.u8()?;
-        let key = String::from_utf8_lossy(r.bytes()?).into_owned();
-        let value = if op == op::DELETE_ATTR {
-            None
-        } else {
-            Some(read_value_json(&mut r)?)
+        let (mut key, mut pos, mut field) = (String::new(), None, None);
+        match op {
+            op::SET_ATTR | op::DELETE_ATTR | op::SET_BODY => {
+                key = String::from_utf8_lossy(r.bytes()?).into_owned()
+            }
+            op::SET_ATTR_AT | op::DELETE_ATTR_AT => pos = Some(r.u32()?),
+            op::SET_FIELD => field = Some(r.u8()?),
+            value => {
+                return Err(crate::wire::DecodeError::Unknown {
+                    what: "edit op",
+                    value,
+                    at,
+                })
+            }
+        }
+        let value = match op {
+            op::DELETE_ATTR | op::DELETE_ATTR_AT => None,
+            op::SET_FIELD => Some(serde_json::Value::String(
+                String::from_utf8_lossy(r.bytes()?).into_owned(),
+            )),
+            _ => Some(read_value_json(&mut r)?),
         };
         edits.push(DecodedEdit {
             item,
             event,
             op,
             key,
+            pos,
+            field,
             value,
         });
     }
@@ -378,6 +449,34 @@ mod tests {
         assert_eq!(edits[1].value, Some(serde_json::json!(["a", "b"])));
         assert_eq!(edits[2].value, None);
         assert_eq!(counters, vec![("redacted:email".to_string(), 2)]);
+    }
+
+    #[test]
+    fn positional_and_field_edits_round_trip() {
+        use crate::view::Field;
+        let mut e = Edits::new();
+        e.set_at(1, ITEM_ITSELF, 3, NewValue::Str("<EMAIL>"));
+        e.delete_at(1, link(2), 0);
+        e.set_field(1, 4, Field::Name, "<N>");
+        let (edits, _) = decode_response(&e.finish()).unwrap();
+        assert_eq!(
+            (edits[0].op, edits[0].pos, edits[0].value.clone()),
+            (op::SET_ATTR_AT, Some(3), Some(serde_json::json!("<EMAIL>")))
+        );
+        assert_eq!(
+            (
+                edits[1].op,
+                edits[1].event,
+                edits[1].pos,
+                edits[1].value.clone()
+            ),
+            (op::DELETE_ATTR_AT, LINK_BIT | 2, Some(0), None)
+        );
+        assert_eq!(
+            (edits[2].op, edits[2].event, edits[2].field),
+            (op::SET_FIELD, 4, Some(Field::Name as u8))
+        );
+        assert_eq!(edits[2].value, Some(serde_json::json!("<N>")));
     }
 
     #[test]

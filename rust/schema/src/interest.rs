@@ -7,7 +7,8 @@
 /// ```text
 /// u8 flags   bit0 send span events · bit1 send log bodies · bit2 send all attributes of a
 ///            selected item · bit3 select every item · bit4 send each resource as an item
-///            (all its attributes) before its spans or log records
+///            (all its attributes) before its spans or log records · bit5 send every string:
+///            fields and links of selected items and, with bit4, each scope as an item
 /// u32 n · str exact keys
 /// u32 n · str key prefixes
 /// u32 n · str event-name prefixes (a span event or log `event_name` that selects the item)
@@ -50,6 +51,10 @@ pub struct Interest {
     pub all_items: bool,
     /// Send every resource (all its attributes) as an item of its own.
     pub resources: bool,
+    /// Send every string of a selected item: its other fields (status message, trace state,
+    /// severity text, schema URL) and its links; with `resources`, each instrumentation scope
+    /// as an item of its own (name, version, schema URL, attributes).
+    pub strings: bool,
 }
 
 impl Interest {
@@ -71,7 +76,8 @@ impl Interest {
                 | (self.log_bodies as u8) << 1
                 | (self.all_attributes as u8) << 2
                 | (self.all_items as u8) << 3
-                | (self.resources as u8) << 4,
+                | (self.resources as u8) << 4
+                | (self.strings as u8) << 5,
         );
         for list in [
             &self.keys,

@@ -16,6 +16,11 @@ pub enum ItemKind {
     SpanResource = 2,
     /// The resource of the log records that follow it.
     LogResource = 3,
+    /// The instrumentation scope of the spans that follow it (sent with resources when a stage
+    /// asks for every string): its name is the item's name, its attributes the item's.
+    SpanScope = 4,
+    /// The instrumentation scope of the log records that follow it.
+    LogScope = 5,
 }
 
 impl ItemKind {
@@ -23,6 +28,64 @@ impl ItemKind {
     pub fn is_resource(self) -> bool {
         matches!(self, ItemKind::SpanResource | ItemKind::LogResource)
     }
+
+    /// True for kinds whose attributes are shared by the spans or records that follow them
+    /// (resources and scopes).
+    pub fn is_shared(self) -> bool {
+        !matches!(self, ItemKind::Span | ItemKind::Log)
+    }
+
+    /// True for the kinds of the traces signal.
+    pub fn is_traces(self) -> bool {
+        matches!(
+            self,
+            ItemKind::Span | ItemKind::SpanResource | ItemKind::SpanScope
+        )
+    }
+}
+
+/// A string field of an item other than its name and attributes, sent only to stages that
+/// ask for every string ([`crate::Interest::strings`]); edits set them by the same codes.
+/// Numbers are never reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Field {
+    /// The item's name: span name, log record event name, span event name, scope name. Never
+    /// in [`Item::fields`] (it travels as [`Item::name`]); edits use it.
+    Name = 0,
+    /// A span's status message.
+    StatusMessage = 1,
+    /// A span's or a link's W3C trace state.
+    TraceState = 2,
+    /// A log record's severity text.
+    SeverityText = 3,
+    /// A resource's or scope's schema URL.
+    SchemaUrl = 4,
+    /// A scope's version.
+    ScopeVersion = 5,
+}
+
+impl Field {
+    /// The field of a code, if it is one.
+    pub fn from_code(code: u8) -> Option<Field> {
+        Some(match code {
+            0 => Field::Name,
+            1 => Field::StatusMessage,
+            2 => Field::TraceState,
+            3 => Field::SeverityText,
+            4 => Field::SchemaUrl,
+            5 => Field::ScopeVersion,
+            _ => return None,
+        })
+    }
+}
+
+/// True when a name or key decoded from the request was not valid UTF-8: the decoder borrows
+/// valid text and owns only a lossy copy of invalid bytes, so the text seen is not the text
+/// the collector holds.
+#[allow(clippy::ptr_arg)] // the Cow itself is the information
+pub fn is_lossy(s: &Cow<'_, str>) -> bool {
+    matches!(s, Cow::Owned(_))
 }
 
 /// An attribute or body value, borrowed from the request.
@@ -71,7 +134,18 @@ pub struct Event<'a> {
     pub attrs: Vec<(Cow<'a, str>, Value<'a>)>,
 }
 
-/// A span or log record.
+/// A span link (sent only to stages that ask for every string).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link<'a> {
+    /// Position among the span's links (edits refer to it through [`crate::edits::link`]).
+    pub index: u32,
+    /// The link's trace state ([`Value::Str`] or [`Value::InvalidStr`]).
+    pub trace_state: Value<'a>,
+    /// Its attributes.
+    pub attrs: Vec<(Cow<'a, str>, Value<'a>)>,
+}
+
+/// A span, log record, resource or scope.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item<'a> {
     /// Span or log record.
@@ -89,6 +163,11 @@ pub struct Item<'a> {
     pub events: Vec<Event<'a>>,
     /// Log body (empty for spans, or when not asked for).
     pub body: Value<'a>,
+    /// The other non-empty string fields ([`Value::Str`] or [`Value::InvalidStr`]), when the
+    /// stage asked for every string.
+    pub fields: Vec<(Field, Value<'a>)>,
+    /// The span's links, when the stage asked for every string.
+    pub links: Vec<Link<'a>>,
 }
 
 impl<'a> Item<'a> {
@@ -116,17 +195,16 @@ fn lossy(b: &[u8]) -> Cow<'_, str> {
 impl<'a> Batch<'a> {
     /// The items of the signals a stage is configured for.
     pub fn items_of(&self, traces: bool, logs: bool) -> impl Iterator<Item = &Item<'a>> {
-        self.items.iter().filter(move |i| match i.kind {
-            ItemKind::Span | ItemKind::SpanResource => traces,
-            ItemKind::Log | ItemKind::LogResource => logs,
-        })
+        self.items
+            .iter()
+            .filter(move |i| if i.kind.is_traces() { traces } else { logs })
     }
 
     /// Decodes a request buffer (format in [`crate::wire`]).
     pub fn decode(buf: &'a [u8]) -> Result<Self, DecodeError> {
         let mut r = Reader::new(buf);
-        // an item takes at least 1+4+8+4+4+4+1 bytes
-        let n = r.count(26)?;
+        // an item takes at least 1+4+8+4+4+4+1+4+4 bytes
+        let n = r.count(34)?;
         let mut items = Vec::with_capacity(n);
         for _ in 0..n {
             items.push(decode_item(&mut r)?);
@@ -145,6 +223,8 @@ fn decode_item<'a>(r: &mut Reader<'a>) -> Result<Item<'a>, DecodeError> {
         1 => ItemKind::Log,
         2 => ItemKind::SpanResource,
         3 => ItemKind::LogResource,
+        4 => ItemKind::SpanScope,
+        5 => ItemKind::LogScope,
         value => {
             return Err(DecodeError::Unknown {
                 what: "item kind",
@@ -166,6 +246,35 @@ fn decode_item<'a>(r: &mut Reader<'a>) -> Result<Item<'a>, DecodeError> {
         events.push(Event { index, name, attrs });
     }
     let body = decode_value(r, 0)?;
+    let n_fields = r.count(5)?;
+    let mut fields = Vec::with_capacity(n_fields);
+    for _ in 0..n_fields {
+        let at = r.pos();
+        let code = r.u8()?;
+        let field = match Field::from_code(code) {
+            Some(f) if f != Field::Name => f,
+            _ => {
+                return Err(DecodeError::Unknown {
+                    what: "field",
+                    value: code,
+                    at,
+                })
+            }
+        };
+        fields.push((field, text(r.bytes()?)));
+    }
+    let n_links = r.count(12)?;
+    let mut links = Vec::with_capacity(n_links);
+    for _ in 0..n_links {
+        let index = r.u32()?;
+        let trace_state = text(r.bytes()?);
+        let attrs = decode_attrs(r, 0)?;
+        links.push(Link {
+            index,
+            trace_state,
+            attrs,
+        });
+    }
     Ok(Item {
         kind,
         index,
@@ -174,7 +283,17 @@ fn decode_item<'a>(r: &mut Reader<'a>) -> Result<Item<'a>, DecodeError> {
         attrs,
         events,
         body,
+        fields,
+        links,
     })
+}
+
+/// A string as a [`Value::Str`], or [`Value::InvalidStr`] when it is not UTF-8.
+fn text(b: &[u8]) -> Value<'_> {
+    match std::str::from_utf8(b) {
+        Ok(s) => Value::Str(s),
+        Err(_) => Value::InvalidStr(b),
+    }
 }
 
 fn decode_attrs<'a>(
@@ -198,13 +317,7 @@ fn decode_value<'a>(r: &mut Reader<'a>, depth: usize) -> Result<Value<'a>, Decod
     let at = r.pos();
     Ok(match r.u8()? {
         tag::EMPTY => Value::Empty,
-        tag::STR => {
-            let b = r.bytes()?;
-            match std::str::from_utf8(b) {
-                Ok(s) => Value::Str(s),
-                Err(_) => Value::InvalidStr(b),
-            }
-        }
+        tag::STR => text(r.bytes()?),
         tag::BOOL => Value::Bool(r.u8()? != 0),
         tag::INT => Value::Int(r.u64()? as i64),
         tag::DOUBLE => Value::Double(f64::from_bits(r.u64()?)),
@@ -270,6 +383,69 @@ mod tests {
             )]))
         );
         assert_eq!(it.body, Value::Str("hello"));
+    }
+
+    #[test]
+    fn fields_links_scopes_and_lossy_names() {
+        use crate::wire::LinkSpec;
+        let mut e = Encoder::new();
+        e.begin_item(ItemKind::SpanScope, "lib", 0);
+        e.begin_events(0);
+        e.end_item_parts(&[tag::EMPTY], &[(Field::ScopeVersion, b"1.0")], &[]);
+        e.begin_item(ItemKind::Span, "ok", 1);
+        e.attr_str("k", "a");
+        e.attr_str("k", "b");
+        e.attr_raw_key(b"\xffk", &Encoder::value_str(b"c"));
+        e.begin_events(1);
+        e.begin_event(0, "ev\u{e9}");
+        e.end_event();
+        let attrs = [(b"peer".as_slice(), Encoder::value_str(b"p"))];
+        e.end_item_parts(
+            &[tag::EMPTY],
+            &[(Field::StatusMessage, b"bad"), (Field::TraceState, b"\xfe")],
+            &[LinkSpec {
+                index: 2,
+                trace_state: b"a=b",
+                attrs: &attrs,
+            }],
+        );
+        let buf = e.finish();
+        let b = Batch::decode(&buf).unwrap();
+        assert_eq!(b.items[0].kind, ItemKind::SpanScope);
+        assert!(b.items[0].kind.is_shared() && b.items[0].kind.is_traces());
+        assert_eq!(
+            b.items[0].fields,
+            [(Field::ScopeVersion, Value::Str("1.0"))]
+        );
+        let it = &b.items[1];
+        assert_eq!(it.attrs.len(), 3, "duplicates are kept, in order");
+        assert_eq!(it.attrs[1], ("k".into(), Value::Str("b")));
+        assert!(is_lossy(&it.attrs[2].0) && !is_lossy(&it.attrs[1].0));
+        assert!(!is_lossy(&it.events[0].name));
+        assert_eq!(
+            it.fields,
+            [
+                (Field::StatusMessage, Value::Str("bad")),
+                (Field::TraceState, Value::InvalidStr(&[0xfe]))
+            ]
+        );
+        assert_eq!(it.links[0].index, 2);
+        assert_eq!(it.links[0].trace_state, Value::Str("a=b"));
+        assert_eq!(it.links[0].attrs, [("peer".into(), Value::Str("p"))]);
+        // a field code that is not one, or the name (which travels as the item's name)
+        for bad in [0u8, 6] {
+            let mut e = Encoder::new();
+            e.begin_item(ItemKind::Span, "x", 0);
+            e.begin_events(0);
+            e.end_item_parts(&[tag::EMPTY], &[(Field::Name, b"x")], &[]);
+            let mut buf = e.finish();
+            let at = buf.len() - 4 - 1 - 4 - 1;
+            buf[at] = bad;
+            assert!(matches!(
+                Batch::decode(&buf),
+                Err(DecodeError::Unknown { what: "field", .. })
+            ));
+        }
     }
 
     #[test]

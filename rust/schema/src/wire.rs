@@ -7,20 +7,29 @@
 //! ```text
 //! u32 item_count
 //! item  := u8 kind · u32 index · u64 time · str name · attrs · events · value body
-//!          kind: 0 span, 1 log record, 2 resource of spans, 3 resource of log records;
-//!          time: span start / log time in Unix ns (0: unknown, resources)
+//!          · fields · links
+//!          kind: 0 span, 1 log record, 2 resource of spans, 3 resource of log records,
+//!          4 scope of spans, 5 scope of log records;
+//!          time: span start / log time in Unix ns (0: unknown, resources, scopes)
 //! attrs := u32 n · (str key · value)*
 //! events:= u32 n · (u32 index · str name · attrs)*   index: position among the span's events
+//! fields:= u32 n · (u8 field · str)*   the item's other non-empty strings (view::Field codes:
+//!          1 status message, 2 trace state, 3 severity text, 4 schema URL, 5 scope version)
+//! links := u32 n · (u32 index · str trace_state · attrs)*   index: position among the links
 //! value := u8 tag · payload
 //!          0 empty | 1 str | 2 bool (u8) | 3 int (i64) | 4 double (f64) | 5 bytes (str)
 //!          6 array (u32 n · value*) | 7 map (attrs) | 8 unscannable (nested too deep)
 //! ```
 //! `index` is the item's position in the Go-side list of items sent; edits refer to it.
-//! A span's `name` is the span name; a log record's is its `event_name`.
+//! A span's `name` is the span name; a log record's is its `event_name`; a scope's its name.
+//! Fields and links are sent only to stages that ask for every string; a scope is sent (before
+//! its spans or records, after its resource) only to stages that ask for resources and every
+//! string. Attributes of a map are sent in the map's order, duplicate keys included; edits
+//! may refer to an attribute by its position among those sent.
 //!
 //! Response (Rust -> Go): see [`crate::edits`].
 
-use crate::view::ItemKind;
+use crate::view::{Field, ItemKind};
 
 /// Value tags, shared with the Go encoder/decoder. Numbers are never reused.
 #[allow(missing_docs)]
@@ -126,6 +135,17 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// A span link for [`Encoder::end_item_parts`]: attribute keys and trace state as raw bytes,
+/// values already encoded.
+pub struct LinkSpec<'s> {
+    /// Position among the span's links.
+    pub index: u32,
+    /// The trace state.
+    pub trace_state: &'s [u8],
+    /// Attributes: key bytes and encoded value.
+    pub attrs: &'s [(&'s [u8], Vec<u8>)],
+}
+
 /// Builds a request the way the Go side does. Used by tests, benches and fuzzers in Rust.
 #[derive(Default)]
 pub struct Encoder {
@@ -176,9 +196,14 @@ impl Encoder {
         self.items += 1;
     }
 
-    /// Adds an attribute with an already encoded value (see [`Encoder::value`]).
+    /// Adds an attribute with an already encoded value (see [`Encoder::value_str`]).
     pub fn attr_raw(&mut self, key: &str, encoded_value: &[u8]) {
-        self.put_str(key.as_bytes());
+        self.attr_raw_key(key.as_bytes(), encoded_value);
+    }
+
+    /// Adds an attribute whose key need not be UTF-8.
+    pub fn attr_raw_key(&mut self, key: &[u8], encoded_value: &[u8]) {
+        self.put_str(key);
         self.buf.extend_from_slice(encoded_value);
         self.attr_count += 1;
     }
@@ -234,15 +259,43 @@ impl Encoder {
         self.close_attrs();
     }
 
-    /// Ends the item with an encoded body value.
+    /// Ends the item with an encoded body value (and no fields or links).
     pub fn end_item_body(&mut self, encoded_body: &[u8]) {
+        self.end_item_parts(encoded_body, &[], &[]);
+    }
+
+    /// Ends the item with an encoded body value, its other string fields and its links.
+    pub fn end_item_parts(
+        &mut self,
+        encoded_body: &[u8],
+        fields: &[(Field, &[u8])],
+        links: &[LinkSpec<'_>],
+    ) {
         self.buf.extend_from_slice(encoded_body);
+        self.buf
+            .extend_from_slice(&(fields.len() as u32).to_le_bytes());
+        for (f, v) in fields {
+            self.buf.push(*f as u8);
+            self.put_str(v);
+        }
+        self.buf
+            .extend_from_slice(&(links.len() as u32).to_le_bytes());
+        for l in links {
+            self.buf.extend_from_slice(&l.index.to_le_bytes());
+            self.put_str(l.trace_state);
+            self.buf
+                .extend_from_slice(&(l.attrs.len() as u32).to_le_bytes());
+            for (k, v) in l.attrs {
+                self.put_str(k);
+                self.buf.extend_from_slice(v);
+            }
+        }
     }
 
     /// Ends an item that has no events and no body.
     pub fn end_item_without_events_or_body(&mut self) {
         self.begin_events(0);
-        self.buf.push(tag::EMPTY);
+        self.end_item_body(&[tag::EMPTY]);
     }
 
     /// The finished request.
