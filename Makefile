@@ -26,7 +26,7 @@ BINARY     := $(DIST_DIR)/otelcol-llm
 CONFIG     ?= configs/default.yaml
 CARGO_TEST_FLAGS ?=
 
-.PHONY: fuzz catalog cost-reference test-deploy build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 lint fmt clean tools header header-check rust-lib
+.PHONY: contract fuzz catalog cost-reference test-deploy build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 lint fmt clean tools header header-check rust-lib
 
 ## ---- tools (pinned) -------------------------------------------------------------------
 tools: $(CBINDGEN) $(OCB) $(MDATAGEN)
@@ -89,6 +89,11 @@ catalog: $(PRICE_VENV)/bin/python
 
 cost-reference: $(PRICE_VENV)/bin/python
 	LITELLM_LOCAL_MODEL_COST_MAP=True $(PRICE_VENV)/bin/python rust/cost/tests/data/make_reference.py
+
+# The wire constants Go uses and the byte vectors its tests check are written by Rust
+# (rust/schema/tests/contract.rs); `cargo test` fails when the committed ones differ.
+contract:
+	LLMO_WRITE_CONTRACT=1 cargo test -p llmo-schema --test contract
 
 ## ---- Go ---------------------------------------------------------------------------
 GO_PKGS := ./...

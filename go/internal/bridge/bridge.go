@@ -21,8 +21,8 @@ import (
 	"unsafe"
 )
 
-// ABIVersion is the version of the C ABI this package was written against.
-const ABIVersion = 3
+// ABIVersion is the version of the C ABI this package was written against: the header's.
+const ABIVersion = C.LLMO_ABI_VERSION
 
 // ErrClosed is returned by calls on a closed Processor.
 var ErrClosed = errors.New("llmo: processor is closed")
@@ -54,12 +54,12 @@ func (e *Error) Error() string {
 	return string(buf[:int(n)])
 }
 
-// Result codes of the C ABI (numbers never reused).
+// Result codes of the C ABI, from the header (numbers never reused).
 const (
-	CodeInvalidConfig    = 2
-	CodeUnknownProcessor = 3
-	CodeMalformedInput   = 4
-	CodePanic            = 5
+	CodeInvalidConfig    = C.LLMO_RESULT_INVALID_CONFIG
+	CodeUnknownProcessor = C.LLMO_RESULT_UNKNOWN_PROCESSOR
+	CodeMalformedInput   = C.LLMO_RESULT_MALFORMED_INPUT
+	CodePanic            = C.LLMO_RESULT_PANIC
 )
 
 // Processor is a Rust processor handle.

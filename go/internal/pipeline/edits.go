@@ -12,25 +12,12 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
-// Edit operations (rust/schema/src/edits.rs). Numbers are never reused.
 const (
-	opSetAttr      = 1
-	opDeleteAttr   = 2
-	opSetBody      = 3
-	opSetAttrAt    = 4
-	opDeleteAttrAt = 5
-	opSetField     = 6
-
-	// itemItself is the sub of an edit to the item itself; below linkBit a sub is a span
-	// event's index, with linkBit a link's.
-	itemItself = math.MaxUint32
-	linkBit    = 0x8000_0000
-
 	// tagTree marks a decoded nested value; it never appears on the wire.
 	tagTree = 0xff
 
 	// maxEditDepth bounds nested edit values like the request's depth limit.
-	maxEditDepth = 32
+	maxEditDepth = wireMaxDepth
 )
 
 type newValue struct {

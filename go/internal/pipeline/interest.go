@@ -4,8 +4,9 @@
 package pipeline
 
 import (
-	"encoding/binary"
-	"errors"
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -39,63 +40,57 @@ type Interest struct {
 	Strings bool
 }
 
-var errShortInterest = errors.New("pipeline: truncated interest set")
+// wireInterest is the JSON form of rust/schema/src/interest.rs's Interest: the same field
+// names, decoded strictly, so a field added on one side only fails at start-up.
+type wireInterest struct {
+	Keys          []string `json:"keys"`
+	Prefixes      []string `json:"prefixes"`
+	EventPrefixes []string `json:"event_prefixes"`
+	ContextKeys   []string `json:"context_keys"`
+	SkipKeys      []string `json:"skip_keys"`
+	SkipPrefixes  []string `json:"skip_prefixes"`
+	SatisfiedKeys []string `json:"satisfied_keys"`
+	HeavyKeys     []string `json:"heavy_keys"`
+	HeavyPrefixes []string `json:"heavy_prefixes"`
+	Events        bool     `json:"events"`
+	LogBodies     bool     `json:"log_bodies"`
+	AllAttributes bool     `json:"all_attributes"`
+	AllItems      bool     `json:"all_items"`
+	Resources     bool     `json:"resources"`
+	Strings       bool     `json:"strings"`
+}
 
 func decodeInterest(b []byte) (*Interest, error) {
-	if len(b) < 1 {
-		return nil, errShortInterest
+	var w wireInterest
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return nil, fmt.Errorf("pipeline: the stage's interest set: %w", err)
 	}
-	flags := b[0]
+	set := func(keys []string) map[string]struct{} {
+		m := make(map[string]struct{}, len(keys))
+		for _, k := range keys {
+			m[k] = struct{}{}
+		}
+		return m
+	}
 	in := &Interest{
-		Events:        flags&1 != 0,
-		LogBodies:     flags&2 != 0,
-		AllAttributes: flags&4 != 0,
-		AllItems:      flags&8 != 0,
-		Resources:     flags&16 != 0,
-		Strings:       flags&32 != 0,
-		keys:          map[string]struct{}{},
-		contextKeys:   map[string]struct{}{},
-		skipKeys:      map[string]struct{}{},
-		heavyKeys:     map[string]struct{}{},
+		keys:          set(w.Keys),
+		prefixes:      w.Prefixes,
+		eventPrefixes: w.EventPrefixes,
+		contextKeys:   set(w.ContextKeys),
+		skipKeys:      set(w.SkipKeys),
+		skipPrefixes:  w.SkipPrefixes,
+		satisfiedKeys: w.SatisfiedKeys,
+		heavyKeys:     set(w.HeavyKeys),
+		heavyPrefixes: w.HeavyPrefixes,
+		Events:        w.Events,
+		LogBodies:     w.LogBodies,
+		AllAttributes: w.AllAttributes,
+		AllItems:      w.AllItems,
+		Resources:     w.Resources,
+		Strings:       w.Strings,
 	}
-	b = b[1:]
-	lists := make([][]string, 9)
-	for i := range lists {
-		if len(b) < 4 {
-			return nil, errShortInterest
-		}
-		n := binary.LittleEndian.Uint32(b)
-		b = b[4:]
-		for j := uint32(0); j < n; j++ {
-			if len(b) < 4 {
-				return nil, errShortInterest
-			}
-			l := binary.LittleEndian.Uint32(b)
-			b = b[4:]
-			if uint32(len(b)) < l {
-				return nil, errShortInterest
-			}
-			lists[i] = append(lists[i], string(b[:l]))
-			b = b[l:]
-		}
-	}
-	for _, k := range lists[0] {
-		in.keys[k] = struct{}{}
-	}
-	in.prefixes = lists[1]
-	in.eventPrefixes = lists[2]
-	for _, k := range lists[3] {
-		in.contextKeys[k] = struct{}{}
-	}
-	for _, k := range lists[4] {
-		in.skipKeys[k] = struct{}{}
-	}
-	in.skipPrefixes = lists[5]
-	in.satisfiedKeys = lists[6]
-	for _, k := range lists[7] {
-		in.heavyKeys[k] = struct{}{}
-	}
-	in.heavyPrefixes = lists[8]
 	in.index()
 	return in, nil
 }

@@ -9,36 +9,12 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
-// Value tags and item kinds of the wire format (rust/schema/src/wire.rs).
-const (
-	tagEmpty       = 0
-	tagStr         = 1
-	tagBool        = 2
-	tagInt         = 3
-	tagDouble      = 4
-	tagBytes       = 5
-	tagArray       = 6
-	tagMap         = 7
-	tagUnscannable = 8
+// maxDepth is below the Rust decoder's limit: deeper values are sent as unscannable. The wire
+// constants (tags, kinds, fields, ops) are generated from Rust: zz_generated_contract.go.
+const maxDepth = 16
 
-	kindSpan         = 0
-	kindLog          = 1
-	kindSpanResource = 2
-	kindLogResource  = 3
-	kindSpanScope    = 4
-	kindLogScope     = 5
-
-	// String fields (rust/schema/src/view.rs Field).
-	fieldName          = 0
-	fieldStatusMessage = 1
-	fieldTraceState    = 2
-	fieldSeverityText  = 3
-	fieldSchemaURL     = 4
-	fieldScopeVersion  = 5
-
-	// maxDepth is below the Rust decoder's limit (32): deeper values are sent as unscannable.
-	maxDepth = 16
-)
+// a maxDepth at or above the decoder's limit does not compile
+var _ [wireMaxDepth - maxDepth - 1]struct{}
 
 // encoder builds a request; buffers are reused across batches through a pool.
 type encoder struct {

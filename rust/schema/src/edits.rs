@@ -36,6 +36,15 @@ pub mod op {
     pub const SET_ATTR_AT: u8 = 4;
     pub const DELETE_ATTR_AT: u8 = 5;
     pub const SET_FIELD: u8 = 6;
+    /// Every op with its name (the Go constants are generated from this list).
+    pub const ALL: [(&str, u8); 6] = [
+        ("SetAttr", SET_ATTR),
+        ("DeleteAttr", DELETE_ATTR),
+        ("SetBody", SET_BODY),
+        ("SetAttrAt", SET_ATTR_AT),
+        ("DeleteAttrAt", DELETE_ATTR_AT),
+        ("SetField", SET_FIELD),
+    ];
 }
 
 /// `sub` value meaning "the item itself, not one of its events or links".

@@ -3,23 +3,9 @@
 
 /// The keys, key prefixes and event names a stage reads.
 ///
-/// Encoded for Go as:
-/// ```text
-/// u8 flags   bit0 send span events · bit1 send log bodies · bit2 send all attributes of a
-///            selected item · bit3 select every item · bit4 send each resource as an item
-///            (all its attributes) before its spans or log records · bit5 send every string:
-///            fields and links of selected items and, with bit4, each scope as an item
-/// u32 n · str exact keys
-/// u32 n · str key prefixes
-/// u32 n · str event-name prefixes (a span event or log `event_name` that selects the item)
-/// u32 n · str context keys (sent along with a selected item, but never select one)
-/// u32 n · str skipped keys (never sent, even when a prefix matches)
-/// u32 n · str skipped key prefixes
-/// u32 n · str satisfied keys (an item carrying all of them is sent without its heavy keys)
-/// u32 n · str heavy keys
-/// u32 n · str heavy key prefixes
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// It crosses to Go once, when a processor starts, as a JSON object whose field names are
+/// these (Go decodes it into a struct with the same names; unknown fields are an error there).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Interest {
     /// Attribute keys read as they are.
     pub keys: Vec<String>,
@@ -68,34 +54,8 @@ impl Interest {
         self.keys.iter().any(|k| k == key) || self.prefixes.iter().any(|p| key.starts_with(p))
     }
 
-    /// The encoded form for the Go side.
+    /// The encoded form for the Go side: JSON with the field names above.
     pub fn encode(&self) -> Vec<u8> {
-        let mut b = Vec::new();
-        b.push(
-            (self.events as u8)
-                | (self.log_bodies as u8) << 1
-                | (self.all_attributes as u8) << 2
-                | (self.all_items as u8) << 3
-                | (self.resources as u8) << 4
-                | (self.strings as u8) << 5,
-        );
-        for list in [
-            &self.keys,
-            &self.prefixes,
-            &self.event_prefixes,
-            &self.context_keys,
-            &self.skip_keys,
-            &self.skip_prefixes,
-            &self.satisfied_keys,
-            &self.heavy_keys,
-            &self.heavy_prefixes,
-        ] {
-            b.extend_from_slice(&(list.len() as u32).to_le_bytes());
-            for s in list {
-                b.extend_from_slice(&(s.len() as u32).to_le_bytes());
-                b.extend_from_slice(s.as_bytes());
-            }
-        }
-        b
+        serde_json::to_vec(self).expect("an Interest is plain strings and bools")
     }
 }

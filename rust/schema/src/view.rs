@@ -24,6 +24,31 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
+    /// The kind of a code, if it is one.
+    pub fn from_code(code: u8) -> Option<ItemKind> {
+        Some(match code {
+            0 => ItemKind::Span,
+            1 => ItemKind::Log,
+            2 => ItemKind::SpanResource,
+            3 => ItemKind::LogResource,
+            4 => ItemKind::SpanScope,
+            5 => ItemKind::LogScope,
+            _ => return None,
+        })
+    }
+
+    /// The kind's name (the Go constants are generated from it).
+    pub fn name(self) -> &'static str {
+        match self {
+            ItemKind::Span => "Span",
+            ItemKind::Log => "Log",
+            ItemKind::SpanResource => "SpanResource",
+            ItemKind::LogResource => "LogResource",
+            ItemKind::SpanScope => "SpanScope",
+            ItemKind::LogScope => "LogScope",
+        }
+    }
+
     /// True for the resource kinds.
     pub fn is_resource(self) -> bool {
         matches!(self, ItemKind::SpanResource | ItemKind::LogResource)
@@ -66,6 +91,18 @@ pub enum Field {
 }
 
 impl Field {
+    /// The field's name (the Go constants are generated from it).
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Name => "Name",
+            Field::StatusMessage => "StatusMessage",
+            Field::TraceState => "TraceState",
+            Field::SeverityText => "SeverityText",
+            Field::SchemaUrl => "SchemaURL",
+            Field::ScopeVersion => "ScopeVersion",
+        }
+    }
+
     /// The field of a code, if it is one.
     pub fn from_code(code: u8) -> Option<Field> {
         Some(match code {
@@ -218,21 +255,12 @@ impl<'a> Batch<'a> {
 
 fn decode_item<'a>(r: &mut Reader<'a>) -> Result<Item<'a>, DecodeError> {
     let at = r.pos();
-    let kind = match r.u8()? {
-        0 => ItemKind::Span,
-        1 => ItemKind::Log,
-        2 => ItemKind::SpanResource,
-        3 => ItemKind::LogResource,
-        4 => ItemKind::SpanScope,
-        5 => ItemKind::LogScope,
-        value => {
-            return Err(DecodeError::Unknown {
-                what: "item kind",
-                value,
-                at,
-            })
-        }
-    };
+    let value = r.u8()?;
+    let kind = ItemKind::from_code(value).ok_or(DecodeError::Unknown {
+        what: "item kind",
+        value,
+        at,
+    })?;
     let index = r.u32()?;
     let time_unix_nano = r.u64()?;
     let name = lossy(r.bytes()?);

@@ -43,6 +43,18 @@ pub mod tag {
     pub const ARRAY: u8 = 6;
     pub const MAP: u8 = 7;
     pub const UNSCANNABLE: u8 = 8;
+    /// Every tag with its name (the Go constants are generated from this list).
+    pub const ALL: [(&str, u8); 9] = [
+        ("Empty", EMPTY),
+        ("Str", STR),
+        ("Bool", BOOL),
+        ("Int", INT),
+        ("Double", DOUBLE),
+        ("Bytes", BYTES),
+        ("Array", ARRAY),
+        ("Map", MAP),
+        ("Unscannable", UNSCANNABLE),
+    ];
 }
 
 /// Deepest array/map nesting accepted; the Go encoder sends `unscannable` below it.
