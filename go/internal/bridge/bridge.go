@@ -114,17 +114,17 @@ func Validate(kind string, configJSON []byte) error {
 	return nil
 }
 
-// Interest returns the encoded interest set (see rust/schema/src/interest.rs).
+// Interest returns the interest set as JSON (see rust/schema/src/interest.rs).
 func (p *Processor) Interest() ([]byte, error) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	if p.ptr == nil {
 		return nil, ErrClosed
 	}
-	var out C.llmo_buffer
-	code := C.llmo_processor_interest(p.ptr, &out)
+	var out, errBuf C.llmo_buffer
+	code := C.llmo_processor_interest(p.ptr, &out, &errBuf)
 	if code != C.LLMO_RESULT_OK {
-		return nil, &Error{Code: uint32(code)}
+		return nil, takeError(code, &errBuf)
 	}
 	b := C.GoBytes(unsafe.Pointer(out.ptr), C.int(out.len))
 	C.llmo_buffer_free(out)

@@ -12,7 +12,7 @@
 /**
  * The ABI version. Bump it on any change to a signature, a wire format or a result code.
  */
-#define LLMO_ABI_VERSION 3
+#define LLMO_ABI_VERSION 4
 
 /**
  * Result of a call. Numbers are never reused.
@@ -113,12 +113,15 @@ llmo_result llmo_processor_new(const uint8_t *kind,
 void llmo_processor_free(struct llmo_processor *p);
 
 /**
- * Writes the encoded [`llmo_schema::Interest`] of the processor to `*out`.
+ * Writes the encoded [`llmo_schema::Interest`] of the processor (JSON) to `*out`. On
+ * failure `*err_out` gets the reason.
  *
  * # Safety
- * `p` is a live handle; `out` is writable.
+ * `p` is a live handle; `out` is writable; `err_out` is null or writable.
  */
-llmo_result llmo_processor_interest(const struct llmo_processor *p, struct llmo_buffer *out);
+llmo_result llmo_processor_interest(const struct llmo_processor *p,
+                                    struct llmo_buffer *out,
+                                    struct llmo_buffer *err_out);
 
 /**
  * Processes one batch view (request format in `llmo_schema::wire`) and writes the edits

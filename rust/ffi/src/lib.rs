@@ -22,7 +22,7 @@ use llmo_schema::view::Batch;
 use llmo_schema::Stage;
 
 /// The ABI version. Bump it on any change to a signature, a wire format or a result code.
-pub const LLMO_ABI_VERSION: u32 = 3;
+pub const LLMO_ABI_VERSION: u32 = 4;
 
 /// Result of a call. Numbers are never reused.
 #[repr(u32)]
@@ -40,6 +40,42 @@ pub enum LlmoResult {
     MalformedInput = 4,
     /// Rust panicked; the error buffer has the message. The handle is still usable.
     Panic = 5,
+}
+
+impl LlmoResult {
+    /// What the code means, in a few words.
+    pub fn message(self) -> &'static str {
+        match self {
+            LlmoResult::Ok => "ok",
+            LlmoResult::NullParameter => "a required pointer was null",
+            LlmoResult::InvalidConfig => "invalid processor configuration",
+            LlmoResult::UnknownProcessor => "unknown processor kind",
+            LlmoResult::MalformedInput => "malformed batch view",
+            LlmoResult::Panic => "panic inside the Rust library",
+        }
+    }
+}
+
+impl std::fmt::Display for LlmoResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl TryFrom<u32> for LlmoResult {
+    type Error = u32;
+
+    fn try_from(code: u32) -> Result<Self, u32> {
+        Ok(match code {
+            0 => LlmoResult::Ok,
+            1 => LlmoResult::NullParameter,
+            2 => LlmoResult::InvalidConfig,
+            3 => LlmoResult::UnknownProcessor,
+            4 => LlmoResult::MalformedInput,
+            5 => LlmoResult::Panic,
+            other => return Err(other),
+        })
+    }
 }
 
 /// A byte buffer owned by Rust. Free with [`llmo_buffer_free`].
@@ -71,10 +107,22 @@ pub struct LlmoProcessor {
 
 fn quiet_panics() {
     // A panic is reported through the result code and error buffer, and Go logs it
-    // rate-limited; the default hook would print a backtrace to stderr for every one.
+    // rate-limited; the default hook would print a backtrace to stderr for every one. The
+    // first one is written to stderr with where it happened (the message Go logs has no
+    // location); later ones only through Go.
     static ONCE: Once = Once::new();
     if cfg!(not(test)) {
-        ONCE.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+        ONCE.call_once(|| {
+            let first = Once::new();
+            std::panic::set_hook(Box::new(move |info| {
+                first.call_once(|| {
+                    eprintln!(
+                        "llmo: first panic inside the Rust library (reported to Go as an error; \
+                         later ones are not printed here): {info}"
+                    )
+                })
+            }))
+        });
     }
 }
 
@@ -228,21 +276,23 @@ pub unsafe extern "C" fn llmo_processor_free(p: *mut LlmoProcessor) {
     }));
 }
 
-/// Writes the encoded [`llmo_schema::Interest`] of the processor to `*out`.
+/// Writes the encoded [`llmo_schema::Interest`] of the processor (JSON) to `*out`. On
+/// failure `*err_out` gets the reason.
 ///
 /// # Safety
-/// `p` is a live handle; `out` is writable.
+/// `p` is a live handle; `out` is writable; `err_out` is null or writable.
 #[no_mangle]
 pub unsafe extern "C" fn llmo_processor_interest(
     p: *const LlmoProcessor,
     out: *mut LlmoBuffer,
+    err_out: *mut LlmoBuffer,
 ) -> LlmoResult {
     if p.is_null() || out.is_null() {
         return LlmoResult::NullParameter;
     }
     // SAFETY: checked non-null; the caller keeps the handle alive.
     unsafe {
-        boundary(std::ptr::null_mut(), || {
+        boundary(err_out, || {
             let bytes = (*p).stage.interest().encode();
             out.write(LlmoBuffer::from_vec(bytes));
             Ok(())
@@ -311,15 +361,10 @@ pub unsafe extern "C" fn llmo_error_message(
     if buf.is_null() || out_n.is_null() {
         return;
     }
-    let msg: &[u8] = match code {
-        0 => b"ok",
-        1 => b"a required pointer was null",
-        2 => b"invalid processor configuration",
-        3 => b"unknown processor kind",
-        4 => b"malformed batch view",
-        5 => b"panic inside the Rust library",
-        _ => b"unknown result code",
-    };
+    let msg = LlmoResult::try_from(code)
+        .map(LlmoResult::message)
+        .unwrap_or("unknown result code")
+        .as_bytes();
     let n = msg.len().min(len);
     // SAFETY: buf is writable for len >= n bytes; out_n is writable.
     unsafe {
@@ -356,6 +401,20 @@ mod tests {
         let msg = unsafe { String::from_utf8_lossy(slice(err.ptr, err.len)).into_owned() };
         unsafe { llmo_buffer_free(err) };
         (r, p, msg)
+    }
+
+    #[test]
+    fn result_codes_round_trip_and_describe_themselves() {
+        for code in 0..=5u32 {
+            let r = LlmoResult::try_from(code).unwrap();
+            assert_eq!(r as u32, code);
+            let mut buf = [0u8; 64];
+            let mut n = 0usize;
+            // SAFETY: buf and n are writable.
+            unsafe { llmo_error_message(code, buf.as_mut_ptr(), buf.len(), &mut n) };
+            assert_eq!(&buf[..n], r.to_string().as_bytes());
+        }
+        assert_eq!(LlmoResult::try_from(6), Err(6));
     }
 
     #[test]
