@@ -213,6 +213,7 @@ impl PiiRedactor {
 
     /// Redacts the attribute at position `pos` of a map (the item's, or its event's or link's:
     /// `sub`) and records the edits. Every copy of a duplicated key has a position of its own.
+    #[allow(clippy::ptr_arg)] // the Cow says whether the key was decoded lossily
     fn attr(&self, at: (u32, u32), pos: u32, key: &Cow<'_, str>, v: &Value<'_>, out: &mut Out<'_>) {
         let (item, sub) = at;
         if is_lossy(key) {
@@ -395,6 +396,7 @@ impl PiiRedactor {
 }
 
 /// A decoded name as a value: the lossy copy of bytes that were not UTF-8 is unscannable.
+#[allow(clippy::ptr_arg)] // the Cow says whether the name was decoded lossily
 fn name_value<'v>(name: &'v Cow<'_, str>) -> Value<'v> {
     if is_lossy(name) {
         Value::InvalidStr(name.as_bytes())
