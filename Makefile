@@ -118,7 +118,7 @@ FUZZ_TIME_TEST ?= 30s
 FUZZ_CASES ?= 2048
 fuzz: $(BRIDGE_LIB)
 	cd go && go test -run '^$$' -fuzz '^FuzzChain$$' -fuzztime $(FUZZ_TIME) ./internal/chain
-	PROPTEST_CASES=$(FUZZ_CASES) cargo test -p llmo-schema --test fuzz
+	PROPTEST_CASES=$(FUZZ_CASES) cargo test -p llmo-schema -p llmo-pii --test fuzz
 
 ## ---- the distribution -------------------------------------------------------------
 GO_SOURCES := $(shell find go -name '*.go' -o -name go.mod -o -name go.sum)

@@ -105,3 +105,38 @@ func TestPIIReachesEveryField(t *testing.T) {
 		})
 	}
 }
+
+// Card numbers, an AWS key id and an address in the short contexts real text puts them in
+// are found through the binary (seven of these ten passed the previous binary).
+func TestPIIShortContexts(t *testing.T) {
+	c := startCollector(t, piiConfig(t, ""))
+	values := map[string]string{
+		"plus":     "+4111111111111111",
+		"parens":   "(4111 1111 1111 1111)",
+		"dash":     "ref 12-4111111111111111",
+		"commas":   "7,4111111111111111,bob",
+		"path":     "/v1/cards/4111111111111111/charge",
+		"windows":  `C:\4111111111111111`,
+		"nbsp":     "card 4111\u00a01111\u00a01111\u00a01111",
+		"under":    "x_AKIAIOSFODNN7EXAMPLE_y",
+		"quoted":   "WHERE email='d@example.com'",
+		"sql.name": "SELECT * FROM users WHERE card = '5555555555554444'",
+	}
+	td := ptrace.NewTraces()
+	ss := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty()
+	attrs := map[string]any{}
+	for k, v := range values {
+		attrs[k] = v
+	}
+	newSpan(ss, "contexts", attrs)
+	c.sendTracesHTTP(t, td)
+	span := c.waitSpans(t, 1)["contexts"][0]
+	for k, v := range values {
+		got := attr(t, span, k).Str()
+		for _, secret := range []string{"4111", "1111 1111", "5555555555554444", "AKIAIOSFODNN7EXAMPLE", "d@example.com"} {
+			if strings.Contains(v, secret) && strings.Contains(got, secret) {
+				t.Errorf("%s: %q passed as %q", k, v, got)
+			}
+		}
+	}
+}

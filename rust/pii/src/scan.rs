@@ -13,6 +13,12 @@
 //! word boundaries on both sides and calls a validator ([`crate::validate`]). Every expansion
 //! is bounded or starts only at a token's left boundary, so the whole scan is linear in the
 //! input, including on pathological text (megabytes of digits or `@`).
+//!
+//! A finding also bounds the tokens beside it, as its marker (`<EMAIL>`) will in the redacted
+//! text: the scanners that run later stop at the findings already made, and the literal
+//! anchors and `@`s that a later finding could change get a second look. So redacting the
+//! redacted text finds nothing new, except where a keyword window (a phone keyword within 32
+//! bytes, `aws` within 96/160) is measured across a finding longer than its marker.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use memchr::memmem;
@@ -207,6 +213,10 @@ fn next_digit(t: &[u8], mut i: usize) -> Option<usize> {
     (i..t.len()).find(|&k| t[k].is_ascii_digit())
 }
 
+/// Most literal anchors looked at twice per text (bounds memory on `sk-sk-sk-...`; past it a
+/// candidate glued to a later finding stays unfound in one pass and is found in the next).
+const MAX_SECOND_LOOKS: usize = 4096;
+
 /// The shortest text a literal anchor can turn into a finding, except a URL password
 /// (`a://:x@`): `Basic ` and eight base64 characters. Shorter strings (the keys and roles of
 /// message JSON) skip the automaton unless they hold a `:`.
@@ -225,6 +235,13 @@ struct Ctx<'t, 'o> {
     t: &'t [u8],
     out: &'o mut Vec<Hit>,
     on: &'t [bool; Builtin::ALL.len()],
+    /// The end of the findings made so far (the literal anchors come in order).
+    max_end: usize,
+    /// The end of the last phone number found: a phone keyword, as its marker (`<PHONE>`)
+    /// will be in the redacted text.
+    phone_end: Option<usize>,
+    /// The literal anchors that made no finding, for a second look.
+    missed: Vec<(Trigger, usize, usize)>,
 }
 
 impl Ctx<'_, '_> {
@@ -236,13 +253,19 @@ impl Ctx<'_, '_> {
                 end,
                 det: b as u16,
             });
+            self.max_end = self.max_end.max(end);
+            if b == Builtin::Phone {
+                self.phone_end = Some(end);
+            }
         }
     }
 
-    /// True when the byte before `i` is not one `inside` accepts (or `i` starts the text).
+    /// True when the byte before `i` is not one `inside` accepts, `i` starts the text, or a
+    /// finding ends there (as its marker will in the redacted text:
+    /// `<PRIVATE_KEY>sk-proj-...`).
     #[inline]
     fn left_ok(&self, i: usize, inside: impl Fn(u8) -> bool) -> bool {
-        i == 0 || !inside(self.t[i - 1])
+        i == 0 || !inside(self.t[i - 1]) || (i == self.max_end && !self.out.is_empty())
     }
 }
 
@@ -287,22 +310,26 @@ impl Scanner {
             t,
             out,
             on: &self.on,
+            max_end: 0,
+            phone_end: None,
+            missed: Vec::new(),
         };
+        let mut covered = Covered::default();
         if let Some((ac, kinds)) = &self.literals {
             if t.len() >= MIN_LITERAL_TEXT || memchr::memchr(b':', t).is_some() {
-                let mut covered = Covered::default();
                 for m in ac.find_iter(t) {
-                    cx.literal(
-                        kinds[m.pattern().as_usize()],
-                        m.start(),
-                        m.end(),
-                        &mut covered,
-                    );
+                    let (trig, p, q) = (kinds[m.pattern().as_usize()], m.start(), m.end());
+                    let n = cx.out.len();
+                    cx.literal(trig, p, q, &mut covered);
+                    if cx.out.len() == n && trig.token() && cx.missed.len() < MAX_SECOND_LOOKS {
+                        cx.missed.push((trig, p, q));
+                    }
                 }
             }
         }
+        let mut later = Vec::new();
         if self.on[Builtin::Email as usize] {
-            cx.emails();
+            cx.emails(memchr::memchr_iter(b'@', t), &mut later);
         }
         if self.on[Builtin::IpAddress as usize] {
             cx.ipv6();
@@ -310,6 +337,19 @@ impl Scanner {
         if self.numbers {
             cx.numbers();
         }
+        // with every finding known: `Bearer abc123XYZ=<EMAIL>`, `://<CREDIT_CARD>-x@host`
+        cx.second_look(&mut covered);
+        if !later.is_empty() && !cx.out.is_empty() {
+            cx.emails(later.into_iter(), &mut Vec::new());
+        }
+    }
+}
+
+impl Trigger {
+    /// The anchor starts a token that a later finding can end: in the redacted text its
+    /// marker (`<...>`) ends the token, so the second look cuts the text there.
+    fn token(self) -> bool {
+        !matches!(self, Trigger::Pem | Trigger::AwsKeyword)
     }
 }
 
@@ -318,10 +358,38 @@ impl Scanner {
 #[derive(Default)]
 struct Covered {
     pem: usize,
-    aws: usize,
+    aws: Scanned,
 }
 
-impl Ctx<'_, '_> {
+/// Where AWS secret access keys were looked for: `lo..hi`, and everything before `prev_hi`
+/// that any window reached.
+#[derive(Default)]
+struct Scanned {
+    lo: usize,
+    hi: usize,
+    prev_hi: usize,
+}
+
+impl<'t> Ctx<'t, '_> {
+    /// Looks again at the literal anchors that made no finding, with the text cut where the
+    /// next finding starts: `AIza...-<PRIVATE_KEY>`, `Bearer abc123XYZ=<GITHUB_TOKEN>` are
+    /// what the redacted text holds, and redacting it again must find nothing new.
+    fn second_look(&mut self, cov: &mut Covered) {
+        if self.missed.is_empty() || self.out.is_empty() {
+            return;
+        }
+        let made = Made::new(self.out);
+        let whole: &'t [u8] = self.t;
+        for (trig, p, q) in std::mem::take(&mut self.missed) {
+            let cut = made.ceiling(q);
+            if cut < whole.len() {
+                self.t = &whole[..cut];
+                self.literal(trig, p, q, cov);
+            }
+        }
+        self.t = whole;
+    }
+
     fn literal(&mut self, trig: Trigger, p: usize, q: usize, cov: &mut Covered) {
         let t = self.t;
         match trig {
@@ -358,18 +426,30 @@ impl Ctx<'_, '_> {
                 }
             }
             Trigger::AwsKeyId => {
-                if !matches!(&t[p..q], b"AKIA" | b"ASIA") || !self.left_ok(p, is_word) {
+                let alnum = |b: u8| b.is_ascii_alphanumeric();
+                if !matches!(&t[p..q], b"AKIA" | b"ASIA") || !self.left_ok(p, alnum) {
                     return;
                 }
                 let end = q + 16;
-                if end <= t.len()
-                    && t[q..end]
+                if end > t.len()
+                    || !t[q..end]
                         .iter()
                         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-                    && !is_word_at(t, end)
+                    || (is_word_at(t, end) && t[end] != b'_')
                 {
-                    self.hit(p, end, Builtin::AwsAccessKeyId);
+                    return;
                 }
+                // glued into an identifier by `_` (`x_AKIA..._y`), it must look like a key
+                // id, base32 with a digit, and not like a constant (`ASIAPACIFICNORTHEAST`)
+                let glued = (p > 0 && t[p - 1] == b'_') || (end < t.len() && t[end] == b'_');
+                if glued
+                    && !(t[q..end].iter().any(|b| (b'2'..=b'7').contains(b))
+                        && t[q..end].iter().all(|b| !b"0189".contains(b)))
+                {
+                    return;
+                }
+                self.hit(p, end, Builtin::AwsAccessKeyId);
+                self.aws_near(p, end, true, &mut cov.aws);
             }
             Trigger::GithubClassic => {
                 if t[p..q].iter().any(u8::is_ascii_uppercase) || !self.left_ok(p, is_word) {
@@ -489,21 +569,56 @@ impl Ctx<'_, '_> {
                     self.hit(s, e, Builtin::BasicAuth);
                 }
             }
-            Trigger::AwsKeyword => {
-                let from = p.saturating_sub(AWS_BEFORE).max(cov.aws);
-                let to = (q + AWS_AFTER).min(t.len());
-                if from < to {
-                    self.aws_secrets(from, to);
-                    cov.aws = to;
+            Trigger::AwsKeyword => self.aws_near(p, q, false, &mut cov.aws),
+        }
+    }
+
+    /// Looks for AWS secret access keys from `AWS_BEFORE` bytes before `p` to `AWS_AFTER`
+    /// after `q`: an `aws`/`secret` keyword, or an AWS key (`found`), whose marker
+    /// (`<AWS_ACCESS_KEY_ID>`) will be a keyword in the redacted text. A secret key found is
+    /// such a key in turn. Every byte is looked at once.
+    fn aws_near(&mut self, p: usize, q: usize, found: bool, cov: &mut Scanned) {
+        if !self.on[Builtin::AwsSecretAccessKey as usize] {
+            return;
+        }
+        let len = self.t.len();
+        let from = p.saturating_sub(AWS_BEFORE);
+        if from > cov.hi {
+            cov.prev_hi = cov.hi;
+            cov.lo = from;
+            cov.hi = from;
+        }
+        // a marker is shorter than its key: its keyword reaches further in the original
+        let reach = |e: usize| (e + AWS_AFTER + 32).min(len);
+        let mut to = if found {
+            reach(q)
+        } else {
+            (q + AWS_AFTER).min(len)
+        };
+        while cov.hi < to {
+            let (first, last) = self.aws_secrets(cov.hi, to);
+            cov.hi = to;
+            if let Some(e) = last {
+                to = to.max(reach(e));
+            }
+            let mut first = first;
+            while let Some(s) = first {
+                let back = s.saturating_sub(AWS_BEFORE).max(cov.prev_hi);
+                if back >= cov.lo {
+                    break;
                 }
+                first = self.aws_secrets(back, cov.lo).0;
+                cov.lo = back;
             }
         }
     }
 
     /// 40-character base64 tokens starting in `from..to` (AWS secret access keys), not glued
-    /// to an identifier (`_`, `-`) or followed by padding.
-    fn aws_secrets(&mut self, from: usize, to: usize) {
+    /// to an identifier (`_`, `-`) or followed by padding. Returns where the first found
+    /// starts and the last ends.
+    fn aws_secrets(&mut self, from: usize, to: usize) -> (Option<usize>, Option<usize>) {
         let t = self.t;
+        let (mut first, mut last) = (None, None);
         let mut i = from;
         while i < to {
             if !is_b64(t[i]) {
@@ -519,10 +634,13 @@ impl Ctx<'_, '_> {
                 if tok.iter().any(u8::is_ascii_uppercase) && tok.iter().any(u8::is_ascii_lowercase)
                 {
                     self.hit(i, e, Builtin::AwsSecretAccessKey);
+                    first = first.or(Some(i));
+                    last = Some(e);
                 }
             }
             i = e;
         }
+        (first, last)
     }
 
     fn jwt(&mut self, p: usize) {
@@ -579,40 +697,59 @@ impl Ctx<'_, '_> {
         }
     }
 
-    fn emails(&mut self) {
+    /// Email addresses at the `@`s in `ats` (in order). The `@`s left alone as URL user
+    /// names or SSH remotes are added to `later` (up to [`MAX_SECOND_LOOKS`]): a finding
+    /// made later may end the URL before them or start after the `:`, as its marker will in
+    /// the redacted text.
+    fn emails(&mut self, ats: impl Iterator<Item = usize>, later: &mut Vec<usize>) {
         let t = self.t;
         let local = |b: u8| b.is_ascii_alphanumeric() || b"._%+-'".contains(&b);
         let mut upto = 0;
-        let mut authorities = Authorities::new(t);
-        for at in memchr::memchr_iter(b'@', t) {
+        // credentials found around an address bound it (`<SLACK_WEBHOOK>'bob@example.com`)
+        let made = Made::new(self.out);
+        let mut authorities = Authorities::new(t, &made);
+        for at in ats {
             if at < upto {
                 continue;
             }
+            let floor = made.floor(at);
             let mut s = at;
-            while s > 0 && at - s <= 64 && local(t[s - 1]) {
+            while s > floor && at - s <= 64 && local(t[s - 1]) {
                 s -= 1;
             }
+            // the expansion stopped at the length limit, not at the start of the address
+            let cut = s > floor && local(t[s - 1]);
+            // an address in single quotes (`{'to': 'bob@example.com'}`) starts after them
             while s < at && matches!(t[s], b'.' | b'\'') {
                 s += 1;
             }
             let lp = &t[s..at];
             if lp.is_empty()
                 || lp.len() > 64
-                || (s > 0 && local(t[s - 1]))
+                || cut
                 || lp.ends_with(b".")
                 || lp.windows(2).any(|w| w == b"..")
-                || authorities.contains(at)
             {
                 continue;
             }
-            let Some(end) = domain_end(t, at + 1) else {
+            if authorities.contains(at) {
+                if later.len() < MAX_SECOND_LOOKS {
+                    later.push(at);
+                }
+                continue;
+            }
+            let ceiling = made.ceiling(at + 1).min(t.len());
+            let Some(end) = domain_end(&t[..ceiling], at + 1) else {
                 continue;
             };
             // `git@github.com:org/repo.git` is an SSH remote, not an address
-            if end + 1 < t.len()
+            if end + 1 < ceiling
                 && t[end] == b':'
                 && (t[end + 1].is_ascii_alphanumeric() || b"/~".contains(&t[end + 1]))
             {
+                if later.len() < MAX_SECOND_LOOKS {
+                    later.push(at);
+                }
                 continue;
             }
             self.hit(s, end, Builtin::Email);
@@ -624,15 +761,18 @@ impl Ctx<'_, '_> {
         let t = self.t;
         let v6 = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
         let mut upto = 0;
+        // addresses found beside a candidate bound it (`DE89::<EMAIL>`)
+        let made = Made::new(self.out);
         for c in memchr::memchr_iter(b':', t) {
             if c < upto {
                 continue;
             }
+            let (floor, ceiling) = (made.floor(c), made.ceiling(c).min(t.len()));
             let mut s = c;
-            while s > 0 && c - s < 45 && v6(t[s - 1]) {
+            while s > floor && c - s < 45 && v6(t[s - 1]) {
                 s -= 1;
             }
-            let mut e = run_end(t, c, v6);
+            let mut e = run_end(&t[..ceiling], c, v6);
             upto = e;
             if e - s > 45 {
                 continue;
@@ -641,8 +781,8 @@ impl Ctx<'_, '_> {
                 e -= 1;
             }
             let cand = &t[s..e];
-            if (s > 0 && (is_word(t[s - 1]) || t[s - 1] == b':'))
-                || is_word_at(t, e)
+            if (s > floor && (is_word(t[s - 1]) || t[s - 1] == b':'))
+                || is_word_at(&t[..ceiling], e)
                 || memchr::memchr_iter(b':', cand).count() < 2
                 || !cand.iter().any(u8::is_ascii_digit)
                 || python_slice(t, s, e)
@@ -659,6 +799,10 @@ impl Ctx<'_, '_> {
         let t = self.t;
         // made on the first run: most strings have none worth parsing
         let mut groups: Option<Groups> = None;
+        // findings made so far bound a number as their markers will in the redacted text
+        // (`<AWS_ACCESS_KEY_ID>-4111111111111111`); this scanner's own come in order
+        let made = Made::new(self.out);
+        let mut own_end = None;
         let mut i = 0;
         while let Some(d) = next_digit(t, i) {
             if self.on[Builtin::Iban as usize]
@@ -678,20 +822,42 @@ impl Ctx<'_, '_> {
             } else {
                 d
             };
-            if !number_left_ok(t, st) {
+            let after_finding = |e: usize| made.ends_at(e) || own_end == Some(e);
+            let left = if st > 0
+                && (after_finding(st) || (after_finding(st - 1) && !is_word(t[st - 1])))
+            {
+                Edge::Open
+            } else {
+                number_left(t, st)
+            };
+            if left == Edge::Closed {
                 i = skip_word(t, d);
                 continue;
             }
-            i = self.digit_run(st, groups.get_or_insert_with(Groups::default));
+            let n = self.out.len();
+            // a finding after the run ends it, as its marker will (`+4310000<SLACK_WEBHOOK>`)
+            let stop = made.ceiling(d + 1).min(t.len());
+            i = self
+                .digit_run(st, left, stop, groups.get_or_insert_with(Groups::default))
+                .max(d + 1);
+            if let Some(e) = self.out[n..].iter().map(|h| h.end).max() {
+                own_end = Some(e);
+            }
         }
     }
 
-    /// Parses the run of digit groups at `st` and records the findings in it; returns where
-    /// scanning goes on.
-    fn digit_run(&mut self, st: usize, groups: &mut Groups) -> usize {
+    /// Parses the run of digit groups at `st` (whose left edge is `left`, and which ends at
+    /// `stop` at the latest) and records the findings in it; returns where scanning goes on.
+    ///
+    /// A finding starts and ends at whitespace or at the ends of the run. Card numbers are
+    /// looked for first, also where a dash joins them to the run (`ref 12-4111111111111111`,
+    /// `2024-4111-1111-1111-1111`) or a [`Edge::CardOnly`] edge starts it; the rest is then
+    /// judged as if each card were cut out, which is what the text redacted once more looks
+    /// like (so redacting is idempotent).
+    fn digit_run(&mut self, st: usize, left: Edge, stop: usize, groups: &mut Groups) -> usize {
         let t = self.t;
         let plus = t[st] == b'+';
-        let (end, glued) = parse_groups(t, if plus { st + 1 } else { st }, groups);
+        let (end, glued) = parse_groups(&t[..stop], if plus { st + 1 } else { st }, groups);
         let groups = groups.as_slice();
         let n = groups.len();
         let capped = n == MAX_RUN_GROUPS;
@@ -711,32 +877,108 @@ impl Ctx<'_, '_> {
             // the shortest finding is an IPv4 address (4 dotted groups) or a 7-digit phone
             nd <= 20 && (nd >= 7 || (j - i == 3 && groups[i + 1..=j].iter().all(|g| g.sep == b'.')))
         };
+        let card_digits = |i: usize, j: usize| (13..=19).contains(&(before[j + 1] - before[i]));
+        // groups as bits (a run has at most 32): in a finding, first and last of one
+        let bit = |k: usize| 1u64 << k;
+        let span = |i: usize, j: usize| (bit(j + 1) - 1) & !(bit(i) - 1);
+        let mut found = Found::default();
+        // the edge before group k > 0; one beside a finding is open, as in the redacted text
+        let inner = |k: usize, f: &Found| {
+            let g = &groups[k];
+            if g.space || f.ends & bit(k - 1) != 0 || f.firsts & bit(k) != 0 {
+                Edge::Open
+            } else if g.sep == b'-' {
+                Edge::Dash
+            } else {
+                Edge::Closed
+            }
+        };
+        let from = |i: usize, f: &Found| if i == 0 { left } else { inner(i, f) };
+        let to = |j: usize, f: &Found| {
+            if j + 1 < n {
+                inner(j + 1, f)
+            } else {
+                Edge::Open
+            }
+        };
+        let card_edge = |e: Edge| matches!(e, Edge::Dash | Edge::CardOnly);
+
+        if self.on[Builtin::CreditCard as usize]
+            && (left == Edge::CardOnly || groups.iter().any(|g| g.sep == b'-' && !g.space))
+        {
+            // one group of 13-19 digits between any edges that are not closed
+            for k in 0..starts {
+                let (a, b) = (from(k, &found), to(k, &found));
+                if a != Edge::Closed
+                    && b != Edge::Closed
+                    && (card_edge(a) || card_edge(b))
+                    && card_digits(k, k)
+                    && self.classify(&groups[k..=k], false, false, true)
+                        == Some(Builtin::CreditCard)
+                {
+                    self.hit(groups[k].s, groups[k].e, Builtin::CreditCard);
+                    found.add(k, k, groups[k].e, bit);
+                }
+            }
+            // grouped cards with one open edge and one card edge; a dash must join them to
+            // one more group only, not to a long dashed id
+            let lone = |k: usize, f: &Found| k == 0 || inner(k, f) == Edge::Open;
+            let mut i = 0;
+            while i < starts {
+                let last = (i + 4).min(n - 1);
+                let hit = (i + 1..=last).rev().find(|&j| {
+                    let (a, b) = (from(i, &found), to(j, &found));
+                    found.taken & span(i, j) == 0
+                        && ((card_edge(a) && b == Edge::Open) || (a == Edge::Open && card_edge(b)))
+                        && (a != Edge::Dash || lone(i - 1, &found))
+                        && (b != Edge::Dash || j + 2 == n || to(j + 1, &found) == Edge::Open)
+                        && card_digits(i, j)
+                        && groups[i].e - groups[i].s == 4
+                        && self.classify(&groups[i..=j], false, false, true)
+                            == Some(Builtin::CreditCard)
+                });
+                match hit {
+                    Some(j) => {
+                        self.hit(groups[i].s, groups[j].e, Builtin::CreditCard);
+                        found.add(i, j, groups[j].e, bit);
+                        i = j + 1;
+                    }
+                    None => i += 1,
+                }
+            }
+        }
+
+        let open = |e: Edge| e == Edge::Open;
         let mut i = 0;
-        let mut resume = None;
         while i < starts {
-            if i > 0 && plus && resume.is_none() {
+            if i > 0 && plus && found.resume.is_none() {
                 // the tail of an invalid international number is not a national one
                 break;
             }
-            if i > 0 && !groups[i].space {
+            if found.taken & bit(i) != 0 || !open(from(i, &found)) {
                 i += 1;
                 continue;
             }
+            // the run starts here, or a finding ended just before
+            let fresh = i == 0 || found.ends & bit(i - 1) != 0;
             let last = (i + MAX_FINDING_GROUPS).min(n) - 1;
-            let found = (i..=last).rev().find_map(|j| {
-                if (j + 1 < n && !groups[j + 1].space) || !worth(i, j) {
+            let hit = (i..=last).rev().find_map(|j| {
+                if !open(to(j, &found)) || found.taken & span(i, j) != 0 || !worth(i, j) {
                     return None;
                 }
-                let kind = self.classify(&groups[i..=j], plus && i == 0, i == 0)?;
+                let kind = self.classify(&groups[i..=j], plus && i == 0, fresh, false)?;
                 Some((j, kind))
             });
-            match found {
+            match hit {
                 Some((j, kind)) => {
                     let g = &groups[i];
-                    let s = g.s - usize::from(g.paren) - usize::from(plus && i == 0);
-                    let e = groups[j].e + usize::from(groups[j].paren);
+                    // a card is its digits: `+<CREDIT_CARD>`, `(<CREDIT_CARD>)`
+                    let frame = kind != Builtin::CreditCard;
+                    let s =
+                        g.s - usize::from(frame && g.paren) - usize::from(frame && plus && i == 0);
+                    let e = groups[j].e + usize::from(frame && groups[j].paren);
                     self.hit(s, e, kind);
-                    resume = Some(e);
+                    found.add(i, j, e, bit);
                     i = j + 1;
                 }
                 None => i += 1,
@@ -744,7 +986,7 @@ impl Ctx<'_, '_> {
         }
         if capped {
             let from = groups[starts.max(i).min(n - 1)].s;
-            return resume.map_or(from, |r| r.max(from));
+            return found.resume.map_or(from, |r| r.max(from));
         }
         match glued {
             Some(g) => skip_word(t, g),
@@ -753,8 +995,17 @@ impl Ctx<'_, '_> {
     }
 
     /// The detector whose validator accepts these groups. `run_start`: the groups start the
-    /// run (national numbers with a trunk 0 are not looked for inside longer runs).
-    fn classify(&self, gs: &[Group], plus: bool, run_start: bool) -> Option<Builtin> {
+    /// run or follow a finding (national numbers with a trunk 0 are not looked for inside
+    /// longer runs);
+    /// `card_only`: a dash or an [`Edge::CardOnly`] edge beside them allows a card number and
+    /// nothing else.
+    fn classify(
+        &self,
+        gs: &[Group],
+        plus: bool,
+        run_start: bool,
+        card_only: bool,
+    ) -> Option<Builtin> {
         let t = self.t;
         let nd: usize = gs.iter().map(|g| g.e - g.s).sum();
         if nd > 20 {
@@ -771,6 +1022,22 @@ impl Ctx<'_, '_> {
         let parens = gs.iter().any(|g| g.paren);
         let uniform = gs.len() < 2 || gs[2..].iter().all(|g| g.sep == gs[1].sep);
         let on = |b: Builtin| self.on[b as usize];
+        // one group may be in parentheses, `(4111111111111111)`: the parentheses stay
+        let card = || {
+            on(Builtin::CreditCard)
+                && (13..=19).contains(&nd)
+                && (gs.len() == 1
+                    || (gs.len() <= 5
+                        && !parens
+                        && uniform
+                        && matches!(gs[1].sep, b' ' | b'-')
+                        && lens(0) == 4
+                        && (1..gs.len()).all(|i| (2..=6).contains(&lens(i)))))
+                && validate::card_brand(digits).is_some()
+        };
+        if card_only {
+            return card().then_some(Builtin::CreditCard);
+        }
 
         if on(Builtin::IpAddress)
             && !plus
@@ -794,45 +1061,122 @@ impl Ctx<'_, '_> {
         {
             return Some(Builtin::UsSsn);
         }
-        if on(Builtin::CreditCard)
-            && !plus
-            && !parens
-            && (13..=19).contains(&nd)
-            && (gs.len() == 1
-                || (gs.len() <= 5
-                    && uniform
-                    && matches!(gs[1].sep, b' ' | b'-')
-                    && lens(0) == 4
-                    && (1..gs.len()).all(|i| (2..=6).contains(&lens(i)))))
-            && validate::card_brand(digits).is_some()
-        {
+        // after `+` a phone number comes first: `+4915112345678` has a Visa prefix and passes
+        // Luhn, and is a German mobile number
+        if !plus && card() {
             return Some(Builtin::CreditCard);
         }
         if on(Builtin::Phone)
             && (phone(gs, plus, run_start, digits, uniform)
-                || (gs.len() == 1 && !plus && bare_phone(digits) && phone_keyword(t, gs[0].s)))
+                || (gs.len() == 1
+                    && !plus
+                    && bare_phone(digits)
+                    && (phone_keyword(t, gs[0].s)
+                        || self
+                            .phone_end
+                            .is_some_and(|e| e <= gs[0].s && gs[0].s - e <= 32))))
         {
             return Some(Builtin::Phone);
         }
-        None
+        (plus && card()).then_some(Builtin::CreditCard)
     }
 }
 
-/// True when the number run starting at `st` is not the tail of a word or of a dotted or
-/// dashed token (`v1.2`, `build-42`).
-fn number_left_ok(t: &[u8], st: usize) -> bool {
+/// The spans of the findings made before a scanner runs, sorted.
+struct Made {
+    starts: Vec<usize>,
+    ends: Vec<usize>,
+}
+
+impl Made {
+    fn new(out: &[Hit]) -> Made {
+        let mut starts: Vec<usize> = out.iter().map(|h| h.start).collect();
+        let mut ends: Vec<usize> = out.iter().map(|h| h.end).collect();
+        starts.sort_unstable();
+        ends.sort_unstable();
+        Made { starts, ends }
+    }
+
+    /// The end of the last finding that ends at or before `i` (0 when none does).
+    fn floor(&self, i: usize) -> usize {
+        match self.ends.partition_point(|&e| e <= i) {
+            0 => 0,
+            k => self.ends[k - 1],
+        }
+    }
+
+    /// The start of the first finding that starts at or after `i` (`usize::MAX` when none).
+    fn ceiling(&self, i: usize) -> usize {
+        let k = self.starts.partition_point(|&s| s < i);
+        self.starts.get(k).copied().unwrap_or(usize::MAX)
+    }
+
+    fn ends_at(&self, i: usize) -> bool {
+        self.ends.binary_search(&i).is_ok()
+    }
+}
+
+/// The findings made so far in one run of digit groups, as bit sets over its groups.
+#[derive(Default)]
+struct Found {
+    /// Groups inside a finding.
+    taken: u64,
+    /// Groups that start a finding.
+    firsts: u64,
+    /// Groups that end a finding.
+    ends: u64,
+    /// Where the last finding ends (bytes).
+    resume: Option<usize>,
+}
+
+impl Found {
+    fn add(&mut self, i: usize, j: usize, end: usize, bit: impl Fn(usize) -> u64) {
+        for k in i..=j {
+            self.taken |= bit(k);
+        }
+        self.firsts |= bit(i);
+        self.ends |= bit(j);
+        self.resume = Some(self.resume.map_or(end, |r| r.max(end)));
+    }
+}
+
+/// How a number may meet what is beside it: at whitespace or the end of a token anything may
+/// start or end there; after a word joined by `/` or `\` (`path/4111...`), after a digit and
+/// a comma, or beside a group joined by a dash, only a card number (whose Luhn check and issuer
+/// prefix keep ids out); after a letter or the dotted or dashed tail of a token (`v1.2`,
+/// `build-42`), nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    /// Whitespace, the ends of the run, a finding.
+    Open,
+    /// The start of a run after `path/`, `C:\`, `1,`.
+    CardOnly,
+    /// A dash between two groups of one run.
+    Dash,
+    /// Glued to a word, or the dotted or dashed tail of a token.
+    Closed,
+}
+
+/// The left edge of the number run starting at `st`.
+fn number_left(t: &[u8], st: usize) -> Edge {
     if st == 0 {
-        return true;
+        return Edge::Open;
     }
     let p = t[st - 1];
     if is_word(p) {
-        return false;
+        return Edge::Closed;
     }
-    !(matches!(
-        p,
-        b'.' | b'-' | b'+' | b'/' | b'\\' | b'#' | b'$' | b'%' | b','
-    ) && st >= 2
-        && t[st - 2].is_ascii_alphanumeric())
+    if !(st >= 2 && t[st - 2].is_ascii_alphanumeric()) {
+        return Edge::Open;
+    }
+    match p {
+        // a CSV field (`name,123-45-6789`, `tel,+4915112345678`) is any number; after a
+        // digit, a comma marks thousands or decimals (`1,299`, `0,75`)
+        b',' if t[st] == b'+' || t[st - 2].is_ascii_alphabetic() => Edge::Open,
+        b'/' | b'\\' | b',' => Edge::CardOnly,
+        b'.' | b'-' | b'+' | b'#' | b'$' | b'%' => Edge::Closed,
+        _ => Edge::Open,
+    }
 }
 
 #[inline]
@@ -903,7 +1247,8 @@ struct Group {
     space: bool,
 }
 
-/// Digit groups joined by single separators (` `, `-`, `.`, ` - `, `) `, `(`) from `k`.
+/// Digit groups joined by single separators (` `, `-`, `.`, ` - `, `) `, `(`; any space of
+/// [`space_len`]) from `k`.
 /// Returns where the run ends and, if it stopped at a group glued to letters (`550e8400`),
 /// where that group starts.
 fn parse_groups(t: &[u8], mut k: usize, groups: &mut Groups) -> (usize, Option<usize>) {
@@ -940,16 +1285,17 @@ fn parse_groups(t: &[u8], mut k: usize, groups: &mut Groups) -> (usize, Option<u
         }
         let g0 = k;
         let (mut s2, mut sp2) = (0u8, false);
-        if k < n && t[k] == b' ' {
+        let w = space_len(t, k);
+        if w > 0 {
             s2 = b' ';
             sp2 = true;
-            k += 1;
+            k += w;
         }
         if k < n && (t[k] == b'-' || t[k] == b'.') {
             s2 = t[k];
             k += 1;
-            if k < n && t[k] == b' ' && sp2 {
-                k += 1;
+            if sp2 {
+                k += space_len(t, k);
             }
         }
         let next_open = k + 1 < n && t[k] == b'(' && t[k + 1].is_ascii_digit();
@@ -960,6 +1306,19 @@ fn parse_groups(t: &[u8], mut k: usize, groups: &mut Groups) -> (usize, Option<u
             continue;
         }
         return (g0, None);
+    }
+}
+
+/// The length of the space at `k` that may part digit groups: ASCII space, or the no-break,
+/// figure, thin and narrow no-break spaces that typesetting and locale formatting put between
+/// the groups of a card or phone number (`4111\u{a0}1111...`). 0 when there is none.
+#[inline]
+fn space_len(t: &[u8], k: usize) -> usize {
+    match t.get(k..).unwrap_or_default() {
+        [b' ', ..] => 1,
+        [0xc2, 0xa0, ..] => 2,
+        [0xe2, 0x80, 0x87 | 0x89 | 0xaf, ..] => 3,
+        _ => 0,
     }
 }
 
@@ -1199,6 +1558,8 @@ fn domain_end(t: &[u8], d: usize) -> Option<usize> {
 /// found lazily and in order, so that asking about every `@` stays linear.
 struct Authorities<'t> {
     t: &'t [u8],
+    /// Findings end an authority (`://<SLACK_TOKEN>,bob@example.com`).
+    made: &'t Made,
     /// Where the search for the next `://` goes on.
     from: usize,
     /// The authority that contains or follows the last position asked about.
@@ -1206,9 +1567,10 @@ struct Authorities<'t> {
 }
 
 impl<'t> Authorities<'t> {
-    fn new(t: &'t [u8]) -> Self {
+    fn new(t: &'t [u8], made: &'t Made) -> Self {
         Authorities {
             t,
+            made,
             from: 0,
             current: None,
         }
@@ -1230,7 +1592,7 @@ impl<'t> Authorities<'t> {
                 return false;
             };
             let s = p + 3;
-            let limit = self.t.len().min(s + 2048);
+            let limit = self.t.len().min(s + 2048).min(self.made.ceiling(s));
             let e = (s..limit).find(|&i| url_stop(self.t[i])).unwrap_or(limit);
             self.from = s;
             self.current = Some((s, e));
