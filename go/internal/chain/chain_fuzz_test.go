@@ -22,6 +22,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processortest"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/llm-observatory/collector/go/costcalculationprocessor"
 	"github.com/llm-observatory/collector/go/llmenrichmentprocessor"
@@ -37,6 +39,8 @@ var factories = []processor.Factory{ // in pipeline order; built back to front
 }
 
 type chain struct {
+	// failures holds what the fail-open stages log when a batch passes through unchanged
+	failures *observer.ObservedLogs
 	traces   consumer.Traces
 	logs     consumer.Logs
 	tsink    *consumertest.TracesSink
@@ -45,13 +49,15 @@ type chain struct {
 }
 
 func newChain(t testing.TB) *chain {
-	c := &chain{tsink: new(consumertest.TracesSink), lsink: new(consumertest.LogsSink)}
+	core, logs := observer.New(zap.WarnLevel)
+	c := &chain{tsink: new(consumertest.TracesSink), lsink: new(consumertest.LogsSink), failures: logs}
 	var nextT consumer.Traces = c.tsink
 	var nextL consumer.Logs = c.lsink
 	ctx := context.Background()
 	for i := len(factories) - 1; i >= 0; i-- {
 		f := factories[i]
 		set := processortest.NewNopSettings(f.Type())
+		set.Logger = zap.New(core)
 		tp, err := f.CreateTraces(ctx, set, f.CreateDefaultConfig(), nextT)
 		if err != nil {
 			t.Fatal(err)
@@ -81,6 +87,9 @@ var secrets = []string{
 	"ghp_0123456789abcdefghijklmnopqrstuvwxyz",
 }
 
+// plantsInSpans is how many places plantTraces can put a secret in.
+const plantsInSpans = 18
+
 // plant puts " secret " into the string of a record that where chooses.
 func plantTraces(td ptrace.Traces, where uint8, secret string) {
 	if td.ResourceSpans().Len() == 0 {
@@ -96,7 +105,7 @@ func plantTraces(td ptrace.Traces, where uint8, secret string) {
 	}
 	s := ss.Spans().At(0)
 	text := func(old string) string { return old + " " + secret + " " }
-	switch where % 16 {
+	switch where % plantsInSpans {
 	case 0:
 		s.SetName(text(s.Name()))
 	case 1:
@@ -130,6 +139,10 @@ func plantTraces(td ptrace.Traces, where uint8, secret string) {
 		ss.Scope().Attributes().PutStr("team", text(""))
 	case 15:
 		s.Attributes().PutEmptySlice("fuzz.list").AppendEmpty().SetStr(text(""))
+	case 16:
+		putDuplicate(s.Events().AppendEmpty().Attributes(), "fuzz.dup", "clean", text(""))
+	case 17:
+		putDuplicate(s.Links().AppendEmpty().Attributes(), "fuzz.dup", "clean", text(""))
 	}
 }
 
@@ -195,8 +208,9 @@ func FuzzChain(f *testing.F) {
 	for _, seed := range seeds(f) {
 		f.Add(seed, uint8(0), uint8(0), false)
 	}
-	for where := uint8(0); where < 16; where++ {
-		f.Add([]byte{}, where, where, where%2 == 0)
+	for where := uint8(0); where < plantsInSpans; where++ {
+		f.Add([]byte{}, where, where, false)
+		f.Add([]byte{}, where, where, true)
 	}
 	c := newChain(f)
 	ctx := context.Background()
@@ -212,6 +226,10 @@ func FuzzChain(f *testing.F) {
 				r.Attributes().PutStr(string(data), string(data))
 			}
 			plantLogs(ld, where, secret)
+			in, err := (&plog.ProtoMarshaler{}).MarshalLogs(ld)
+			if err != nil || !bytes.Contains(in, []byte(secret)) {
+				t.Fatalf("the secret was not planted (where %d): %v", where, err)
+			}
 			want := ld.LogRecordCount()
 			c.lsink.Reset()
 			if err := c.logs.ConsumeLogs(ctx, ld); err != nil {
@@ -221,7 +239,9 @@ func FuzzChain(f *testing.F) {
 			if len(got) != 1 || got[0].LogRecordCount() != want {
 				t.Fatalf("sent %d log records, %d batches came out", want, len(got))
 			}
-			out, _ = (&plog.ProtoMarshaler{}).MarshalLogs(got[0])
+			if out, err = (&plog.ProtoMarshaler{}).MarshalLogs(got[0]); err != nil {
+				t.Fatal(err)
+			}
 		} else {
 			td, err := (&ptrace.ProtoUnmarshaler{}).UnmarshalTraces(data)
 			if err != nil {
@@ -232,6 +252,10 @@ func FuzzChain(f *testing.F) {
 				s.Attributes().PutStr("gen_ai.request.model", string(data))
 			}
 			plantTraces(td, where, secret)
+			in, err := (&ptrace.ProtoMarshaler{}).MarshalTraces(td)
+			if err != nil || !bytes.Contains(in, []byte(secret)) {
+				t.Fatalf("the secret was not planted (where %d): %v", where, err)
+			}
 			want := spanCount(td)
 			c.tsink.Reset()
 			if err := c.traces.ConsumeTraces(ctx, td); err != nil {
@@ -241,10 +265,20 @@ func FuzzChain(f *testing.F) {
 			if len(got) != 1 || spanCount(got[0]) != want {
 				t.Fatalf("sent %d spans, %d batches came out", want, len(got))
 			}
-			out, _ = (&ptrace.ProtoMarshaler{}).MarshalTraces(got[0])
+			if out, err = (&ptrace.ProtoMarshaler{}).MarshalTraces(got[0]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if failed := c.failures.FilterMessageSnippet("passed through unchanged"); failed.Len() > 0 {
+			t.Fatalf("a stage failed open: %v", failed.All()[0].ContextMap())
 		}
 		if bytes.Contains(out, []byte(secret)) {
 			t.Fatalf("planted %q (where %d, logs %v) passed pii_redaction", secret, where, logs)
+		}
+		// redaction takes the secret, not what sits beside it: the clean copy of a
+		// duplicated key survives
+		if dup := (!logs && (where%plantsInSpans == 4 || where%plantsInSpans >= 16)) || (logs && where%6 == 3); dup && !bytes.Contains(out, []byte("clean")) {
+			t.Fatalf("the clean copy of a duplicated key was lost (where %d, logs %v)", where, logs)
 		}
 	})
 }

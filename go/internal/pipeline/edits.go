@@ -50,6 +50,8 @@ type reader struct {
 	b   []byte
 	pos int
 	err error
+	// noIntern copies strings instead of interning them (user text a stage rewrote)
+	noIntern bool
 }
 
 func (r *reader) need(n int) bool {
@@ -87,13 +89,19 @@ func (r *reader) u64() uint64 {
 }
 
 // str copies: the response lives in Rust memory that is freed after decoding. Short strings
-// (attribute keys, providers, operations, model ids) repeat batch after batch and are interned.
+// (attribute keys, providers, operations, model ids) repeat batch after batch and are interned;
+// text a stage rewrote (redacted values) is not, unless r.intern says so.
 func (r *reader) str() string {
 	n := int(r.u32())
 	if !r.need(n) {
 		return ""
 	}
-	s := intern(r.b[r.pos : r.pos+n])
+	var s string
+	if r.noIntern {
+		s = string(r.b[r.pos : r.pos+n])
+	} else {
+		s = intern(r.b[r.pos : r.pos+n])
+	}
 	r.pos += n
 	return s
 }
@@ -243,12 +251,16 @@ func decodeResponse(b []byte, targets []target, in *Interest) (*response, error)
 			e.key = r.str()
 		case opSetAttrAt:
 			e.pos = r.u32()
+			r.noIntern = true
 			e.val = r.value()
+			r.noIntern = false
 		case opDeleteAttrAt:
 			e.pos = r.u32()
 		case opSetField:
 			e.field = r.u8()
+			r.noIntern = true
 			e.val = newValue{tag: tagStr, s: r.str()}
+			r.noIntern = false
 		default:
 			if r.err == nil {
 				r.err = fmt.Errorf("pipeline: unknown edit op %d", e.op)
@@ -260,9 +272,16 @@ func decodeResponse(b []byte, targets []target, in *Interest) (*response, error)
 		if err := e.check(targets, in, &c); err != nil {
 			return nil, err
 		}
+		// an item's edits are applied together (positions name the map as it was sent)
+		if k := len(resp.edits); k > 0 && e.item < resp.edits[k-1].item {
+			return nil, fmt.Errorf("pipeline: edit for item %d after item %d: edits must come in item order", e.item, resp.edits[k-1].item)
+		}
 		resp.edits = append(resp.edits, e)
 	}
 	nc := int(r.u32())
+	if !r.need(nc * 12) { // a counter takes at least 12 bytes
+		return nil, r.err
+	}
 	resp.counters = make(map[string]uint64, nc)
 	for i := 0; i < nc && r.err == nil; i++ {
 		k := r.str()

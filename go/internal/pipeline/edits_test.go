@@ -219,6 +219,9 @@ func TestPositionalAndFieldEdits(t *testing.T) {
 	require.Equal(t, byte(kindSpanScope), targets[1].kind)
 
 	resp, err := decodeResponse(edits(
+		fieldEdit(0, itemItself, fieldSchemaURL, "<URL>"),
+		fieldEdit(1, itemItself, fieldName, "<SCOPE>"),
+		fieldEdit(1, itemItself, fieldScopeVersion, "v"),
 		at(2, itemItself, opSetAttrAt, 2, strVal("<X2>")),
 		at(2, itemItself, opDeleteAttrAt, 0, nil),
 		at(2, itemItself, opSetAttrAt, 1, strVal("<X1>")),
@@ -228,9 +231,6 @@ func TestPositionalAndFieldEdits(t *testing.T) {
 		fieldEdit(2, itemItself, fieldTraceState, "k=w"),
 		fieldEdit(2, 0, fieldName, "<E>"),
 		fieldEdit(2, linkBit, fieldTraceState, "l=1"),
-		fieldEdit(1, itemItself, fieldName, "<SCOPE>"),
-		fieldEdit(1, itemItself, fieldScopeVersion, "v"),
-		fieldEdit(0, itemItself, fieldSchemaURL, "<URL>"),
 	), targets, allOf)
 	require.NoError(t, err)
 	resp.apply(targets, allOf)
@@ -251,14 +251,16 @@ func TestPositionalAndFieldEdits(t *testing.T) {
 	assert.Equal(t, "<URL>", rs.SchemaUrl())
 
 	for name, b := range map[string][]byte{
-		"position past the map":  edits(at(2, itemItself, opSetAttrAt, 2, strVal("v"))),
-		"delete past the map":    edits(at(2, itemItself, opDeleteAttrAt, 9, nil)),
-		"link out of range":      edits(at(2, linkBit|1, opSetAttrAt, 0, strVal("v"))),
-		"status on a resource":   edits(fieldEdit(0, itemItself, fieldStatusMessage, "v")),
-		"severity on a span":     edits(fieldEdit(2, itemItself, fieldSeverityText, "v")),
-		"unknown field":          edits(fieldEdit(2, itemItself, 9, "v")),
-		"trace state on events":  edits(fieldEdit(2, 0, fieldTraceState, "v")),
-		"edit count beyond data": u32b(nil, 1<<20),
+		"position past the map":     edits(at(2, itemItself, opSetAttrAt, 2, strVal("v"))),
+		"delete past the map":       edits(at(2, itemItself, opDeleteAttrAt, 9, nil)),
+		"link out of range":         edits(at(2, linkBit|1, opSetAttrAt, 0, strVal("v"))),
+		"status on a resource":      edits(fieldEdit(0, itemItself, fieldStatusMessage, "v")),
+		"severity on a span":        edits(fieldEdit(2, itemItself, fieldSeverityText, "v")),
+		"unknown field":             edits(fieldEdit(2, itemItself, 9, "v")),
+		"trace state on events":     edits(fieldEdit(2, 0, fieldTraceState, "v")),
+		"edit count beyond data":    u32b(nil, 1<<20),
+		"items out of order":        edits(at(2, itemItself, opSetAttrAt, 0, strVal("v")), fieldEdit(1, itemItself, fieldName, "v")),
+		"counter count beyond data": append(u32b(nil, 0), 0xff, 0xff, 0xff, 0x7f),
 	} {
 		_, err := decodeResponse(b, targets, allOf)
 		assert.Error(t, err, name)

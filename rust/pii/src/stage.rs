@@ -157,6 +157,12 @@ impl PiiRedactor {
             Value::Int(i) if i.unsigned_abs() >= SCANNED_INT => {
                 changed(self.engine.redact_text(&i.to_string(), tally))
             }
+            // a card number stored as a double: integral and 13+ digits
+            Value::Double(d)
+                if d.fract() == 0.0 && d.abs() >= SCANNED_INT as f64 && d.abs() < 1e19 =>
+            {
+                changed(self.engine.redact_text(&format!("{}", *d as i64), tally))
+            }
             Value::Empty | Value::Bool(_) | Value::Int(_) | Value::Double(_) => Res::Same,
             Value::Array(items) => {
                 let mut out: Option<Vec<Tree>> = None;
@@ -181,15 +187,24 @@ impl PiiRedactor {
             Value::Map(entries) => {
                 let mut out: Option<Vec<(String, Tree)>> = None;
                 for (i, (k, it)) in entries.iter().enumerate() {
+                    let lossy = is_lossy(k);
                     let key = match self.engine.redact_text(k, tally) {
                         Redacted::Drop => return Res::Drop,
                         Redacted::Changed(s) => Some(s),
+                        // the decoded key is not the collector's: write the readable form
+                        Redacted::Unchanged if lossy => Some(k.to_string()),
                         Redacted::Unchanged => None,
                     };
-                    let val = match self.value(it, tally) {
-                        Res::Drop => return Res::Drop,
-                        Res::New(t) => Some(t),
-                        Res::Same => None,
+                    let val = if lossy {
+                        // an undecodable key's value is not scanned: it becomes the marker
+                        tally.add_unscannable();
+                        Some(Tree::Str(UNSCANNABLE_MARKER.to_string()))
+                    } else {
+                        match self.value(it, tally) {
+                            Res::Drop => return Res::Drop,
+                            Res::New(t) => Some(t),
+                            Res::Same => None,
+                        }
                     };
                     if key.is_some() || val.is_some() {
                         out.get_or_insert_with(|| {
@@ -206,7 +221,7 @@ impl PiiRedactor {
                         ));
                     }
                 }
-                out.map_or(Res::Same, |m| Res::New(Tree::Map(m)))
+                out.map_or(Res::Same, |m| Res::New(Tree::Map(distinct_keys(m))))
             }
         }
     }
@@ -214,7 +229,15 @@ impl PiiRedactor {
     /// Redacts the attribute at position `pos` of a map (the item's, or its event's or link's:
     /// `sub`) and records the edits. Every copy of a duplicated key has a position of its own.
     #[allow(clippy::ptr_arg)] // the Cow says whether the key was decoded lossily
-    fn attr(&self, at: (u32, u32), pos: u32, key: &Cow<'_, str>, v: &Value<'_>, out: &mut Out<'_>) {
+    fn attr(
+        &self,
+        at: (u32, u32),
+        pos: u32,
+        key: &Cow<'_, str>,
+        v: &Value<'_>,
+        out: &mut Out<'_>,
+        renames: &mut Renames<'_, '_>,
+    ) {
         let (item, sub) = at;
         if is_lossy(key) {
             // The key is not the collector's key: what we decoded is not what an exporter
@@ -225,10 +248,10 @@ impl PiiRedactor {
             match self.engine.redact_text(key, &mut out.tally) {
                 Redacted::Drop => out.totals.dropped += 1,
                 r => {
-                    let key = match r {
+                    let key = renames.free(match r {
                         Redacted::Changed(k) => k,
                         _ => key.to_string(),
-                    };
+                    });
                     out.edits
                         .set(item, sub, &key, NewValue::Str(UNSCANNABLE_MARKER));
                     out.totals.redacted += 1;
@@ -284,14 +307,15 @@ impl PiiRedactor {
                     _ => Tree::from_value(v),
                 };
                 edits.delete_at(item, sub, pos);
-                edits.set(item, sub, &k, NewValue::Tree(&t));
+                edits.set(item, sub, &renames.free(k), NewValue::Tree(&t));
             }
         }
     }
 
     fn attrs(&self, at: (u32, u32), attrs: &[(Cow<'_, str>, Value<'_>)], out: &mut Out<'_>) {
+        let mut renames = Renames { attrs, taken: None };
         for (pos, (k, v)) in attrs.iter().enumerate() {
-            self.attr(at, pos as u32, k, v, out);
+            self.attr(at, pos as u32, k, v, out, &mut renames);
         }
     }
 
@@ -393,6 +417,59 @@ impl PiiRedactor {
         }
         totals.tally.merge(&tally);
     }
+}
+
+/// The keys of one map, for an attribute that moves to a new key (a redacted or readable
+/// one): the new key must not overwrite another attribute (the Go side sets by key).
+struct Renames<'s, 'a> {
+    attrs: &'s [(Cow<'a, str>, Value<'a>)],
+    taken: Option<std::collections::HashSet<String>>,
+}
+
+impl Renames<'_, '_> {
+    /// `key`, or `key#2`, `key#3`, ... whichever no attribute of the map has yet.
+    fn free(&mut self, key: String) -> String {
+        let attrs = self.attrs;
+        let taken = self.taken.get_or_insert_with(|| {
+            attrs
+                .iter()
+                .filter(|(k, _)| !is_lossy(k))
+                .map(|(k, _)| k.to_string())
+                .collect()
+        });
+        let key = unused(key, |k| taken.contains(k));
+        taken.insert(key.clone());
+        key
+    }
+}
+
+/// `key`, or the first of `key#2`, `key#3`, ... that `used` says is free.
+fn unused(key: String, used: impl Fn(&str) -> bool) -> String {
+    if !used(&key) {
+        return key;
+    }
+    (2..)
+        .map(|n| format!("{key}#{n}"))
+        .find(|k| !used(k))
+        .expect("some suffix is free")
+}
+
+/// A rebuilt map whose keys are distinct (redaction can make two keys alike, and the wire may
+/// bring duplicates): the Go side builds maps by key, so a repeated key would lose a value.
+fn distinct_keys(mut m: Vec<(String, Tree)>) -> Vec<(String, Tree)> {
+    let mut seen = std::collections::HashSet::with_capacity(m.len());
+    if m.iter().all(|(k, _)| seen.insert(k.clone())) {
+        return m;
+    }
+    seen.clear();
+    let all: std::collections::HashSet<String> = m.iter().map(|(k, _)| k.clone()).collect();
+    for (k, _) in &mut m {
+        if !seen.insert(k.clone()) {
+            *k = unused(std::mem::take(k), |c| all.contains(c) || seen.contains(c));
+            seen.insert(k.clone());
+        }
+    }
+    m
 }
 
 /// A decoded name as a value: the lossy copy of bytes that were not UTF-8 is unscannable.
@@ -819,6 +896,66 @@ mod tests {
         );
         assert_eq!(c[counters::UNSCANNABLE_VALUES], 2);
         assert_eq!(c[counters::ITEMS_WITH_PII], 2);
+    }
+
+    #[test]
+    fn moved_keys_never_overwrite_another_attribute() {
+        let mut enc = Encoder::new();
+        enc.begin_item(ItemKind::Span, "x", 0);
+        enc.attr_str("user <EMAIL>", "0");
+        enc.attr_str("user a@example.com", "1");
+        enc.attr_str("user b@example.com", "2");
+        enc.attr_raw_key(b"k\xff", &Encoder::value_str(b"3"));
+        enc.attr_raw_key(b"k\xfe", &Encoder::value_str(b"4"));
+        enc.attr_json(
+            "m",
+            &json!({"a@example.com": 1, "b@example.com": 2, "<EMAIL>": 3}),
+        );
+        enc.attr_raw("bad", &nested_lossy());
+        enc.attr_double("card", 4111111111111111.0);
+        enc.end_item_without_events_or_body();
+        let (edits, _) = run("", enc);
+        let set = |key: &str| {
+            edits
+                .iter()
+                .find(|e| e.op == op::SET_ATTR && e.key == key)
+                .and_then(|e| e.value.clone())
+        };
+        assert_eq!(set("user <EMAIL>#2"), Some(json!("1")));
+        assert_eq!(set("user <EMAIL>#3"), Some(json!("2")));
+        assert_eq!(set("k\u{fffd}"), Some(json!(UNSCANNABLE_MARKER)));
+        assert_eq!(set("k\u{fffd}#2"), Some(json!(UNSCANNABLE_MARKER)));
+        assert_eq!(
+            find(&edits, 0, ITEM_ITSELF, "m").unwrap().value,
+            Some(json!({"<EMAIL>#2": 1, "<EMAIL>#3": 2, "<EMAIL>": 3}))
+        );
+        assert_eq!(
+            find(&edits, 0, ITEM_ITSELF, "bad").unwrap().value,
+            Some(json!({"x\u{fffd}": UNSCANNABLE_MARKER}))
+        );
+        assert_eq!(
+            find(&edits, 0, ITEM_ITSELF, "card").unwrap().value,
+            Some(json!("<CREDIT_CARD>"))
+        );
+    }
+
+    /// A map value with one key that is not UTF-8: `{"x\xff": "secret@example.com"}`.
+    fn nested_lossy() -> Vec<u8> {
+        let mut b = vec![
+            llmo_schema::wire::tag::MAP,
+            1,
+            0,
+            0,
+            0,
+            2,
+            0,
+            0,
+            0,
+            b'x',
+            0xff,
+        ];
+        b.extend_from_slice(&Encoder::value_str(b"secret@example.com"));
+        b
     }
 
     #[test]
