@@ -30,7 +30,8 @@ func everyField(t *testing.T) (ptrace.Traces, plog.Logs, []string) {
 			"attributes":[{"key":"note","value":{"stringValue":"dup1@example.com"}},
 				{"key":"note","value":{"stringValue":"dup2@example.com"}},
 				{"key":"llm_observatory.pii.note","value":{"stringValue":"own@example.com"}},
-				{"key":"to key@example.com","value":{"stringValue":"v"}}],
+				{"key":"to key@example.com","value":{"stringValue":"v"}},
+				{"key":"to keytwo@example.com","value":{"stringValue":"v2"}}],
 			"events":[{"name":"event@example.com bounced",
 				"attributes":[{"key":"detail","value":{"stringValue":"evattr@example.com"}}]}],
 			"links":[{"traceId":"0102030405060708090a0b0c0d0e0f11","spanId":"0102030405060709",
@@ -53,7 +54,7 @@ func everyField(t *testing.T) (ptrace.Traces, plog.Logs, []string) {
 
 	var secrets []string
 	for _, s := range []string{"res", "rschema", "scope", "version", "scopeattr", "sschema", "name",
-		"status", "dup1", "dup2", "own", "key", "event", "evattr", "link", "badkey",
+		"status", "dup1", "dup2", "own", "key", "keytwo", "event", "evattr", "link", "badkey",
 		"logres", "logevent", "sev", "body", "logattr"} {
 		secrets = append(secrets, s+"@example.com")
 	}
@@ -93,8 +94,16 @@ func TestPIIReachesEveryField(t *testing.T) {
 				if got := sp[0].Status().Message(); got != "failed for <EMAIL>" {
 					t.Errorf("status message %q", got)
 				}
-				if n := attr(t, sp[0], "llm_observatory.pii.count").Int(); n != 12 {
-					t.Errorf("pii.count = %d, want 12 (every finding on the span, not the shared ones)", n)
+				if n := attr(t, sp[0], "llm_observatory.pii.count").Int(); n != 13 {
+					t.Errorf("pii.count = %d, want 13 (every finding on the span, not the shared ones)", n)
+				}
+				// two keys redacted alike: both attributes kept, under distinct keys
+				moved := map[string]bool{}
+				for _, k := range []string{"to <EMAIL>", "to <EMAIL>#2"} {
+					moved[attr(t, sp[0], k).Str()] = true
+				}
+				if !moved["v"] || !moved["v2"] {
+					t.Errorf("an attribute whose key moved was lost: %v", moved)
 				}
 			}
 			for _, marker := range []string{`"<EMAIL>"`, `"acme=<AWS_ACCESS_KEY_ID>"`, `"<UNSCANNABLE>"`} {
