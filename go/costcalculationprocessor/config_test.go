@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 
 	"github.com/llm-observatory/collector/go/costcalculationprocessor/internal/metadata"
+	"github.com/llm-observatory/collector/go/internal/pipeline"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -26,13 +27,13 @@ func TestLoadConfig(t *testing.T) {
 		{id: component.NewID(metadata.Type), expected: createDefaultConfig()},
 		{
 			id:       component.NewIDWithName(metadata.Type, "reported_wins"),
-			expected: &Config{Enabled: true, Traces: true, Logs: true, PreferReportedCost: true},
+			expected: &Config{Envelope: pipeline.DefaultEnvelope(), PreferReportedCost: true},
 		},
 		{id: component.NewIDWithName(metadata.Type, "unknown_key"), errorMessage: "has invalid keys: pricing_fiel"},
 		{
 			id: component.NewIDWithName(metadata.Type, "overrides"),
 			expected: &Config{
-				Enabled: true, Traces: true, Logs: true,
+				Envelope:    pipeline.DefaultEnvelope(),
 				PricingFile: "testdata/prices.json", PricingFileDate: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
 				Prices: []PriceOverride{
 					{Model: "ft:gpt-4o-mini:acme:*", Provider: "openai", InputCostPerToken: 0.0000003, OutputCostPerToken: ptr(0.0000012)},

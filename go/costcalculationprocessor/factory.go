@@ -18,5 +18,5 @@ func NewFactory() processor.Factory {
 }
 
 func createDefaultConfig() component.Config {
-	return &Config{Enabled: true, Traces: true, Logs: true}
+	return &Config{Envelope: pipeline.DefaultEnvelope()}
 }

@@ -8,6 +8,7 @@ import (
 
 	"go.opentelemetry.io/collector/confmap"
 
+	"github.com/llm-observatory/collector/go/internal/pipeline"
 	"github.com/llm-observatory/collector/go/llmenrichmentprocessor"
 )
 
@@ -114,7 +115,7 @@ func (cfg *Config) sourceNames() []string {
 // key to different names is an error.
 func (cfg *Config) enrichment() (*llmenrichmentprocessor.Config, error) {
 	out := &llmenrichmentprocessor.Config{
-		Enabled: true, Traces: true, Logs: true, InferProvider: true,
+		Envelope: pipeline.DefaultEnvelope(), InferProvider: true,
 		AttributeMappings: map[string]string{},
 	}
 	removeAll := len(cfg.Sources) > 0

@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 
 	"github.com/llm-observatory/collector/go/genainormalizerprocessor/internal/metadata"
+	"github.com/llm-observatory/collector/go/internal/pipeline"
 	"github.com/llm-observatory/collector/go/llmenrichmentprocessor"
 )
 
@@ -25,19 +26,19 @@ func TestLoadConfig(t *testing.T) {
 	}{
 		{
 			name: "map",
-			expected: &llmenrichmentprocessor.Config{Enabled: true, Traces: true, Logs: true, InferProvider: true,
+			expected: &llmenrichmentprocessor.Config{Envelope: pipeline.DefaultEnvelope(), InferProvider: true,
 				KeepSourceAttributes: false,
 				AttributeMappings:    map[string]string{"my_vendor.model": "gen_ai.request.model"}},
 		},
 		{
 			name: "list",
-			expected: &llmenrichmentprocessor.Config{Enabled: true, Traces: true, Logs: true, InferProvider: true,
+			expected: &llmenrichmentprocessor.Config{Envelope: pipeline.DefaultEnvelope(), InferProvider: true,
 				KeepSourceAttributes: true, AttributeMappings: map[string]string{}},
 		},
 		{
 			// originals stay unless every listed source removes them
 			name: "custom",
-			expected: &llmenrichmentprocessor.Config{Enabled: true, Traces: true, Logs: true, InferProvider: true,
+			expected: &llmenrichmentprocessor.Config{Envelope: pipeline.DefaultEnvelope(), InferProvider: true,
 				KeepSourceAttributes: true, Overwrite: true,
 				AttributeMappings: map[string]string{"acme.tokens.in": "gen_ai.usage.input_tokens"}},
 		},

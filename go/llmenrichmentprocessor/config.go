@@ -7,12 +7,7 @@ import (
 // Config configures the llm_enrichment processor. Its JSON form is what the Rust stage reads
 // (rust/enrich/src/config.rs), which validates it and names the offending key.
 type Config struct {
-	// Enabled turns the processor on; when false it passes data through untouched.
-	Enabled bool `mapstructure:"enabled" json:"enabled"`
-	// Traces enables enrichment of spans.
-	Traces bool `mapstructure:"traces" json:"traces"`
-	// Logs enables enrichment of log records (GenAI events sent as logs).
-	Logs bool `mapstructure:"logs" json:"logs"`
+	pipeline.Envelope `mapstructure:",squash"`
 	// KeepSourceAttributes keeps the instrumentation's own attributes after their values were
 	// copied to the normalized names; when false they are removed.
 	KeepSourceAttributes bool `mapstructure:"keep_source_attributes" json:"keep_source_attributes"`

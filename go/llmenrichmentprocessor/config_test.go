@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 
+	"github.com/llm-observatory/collector/go/internal/pipeline"
 	"github.com/llm-observatory/collector/go/llmenrichmentprocessor/internal/metadata"
 )
 
@@ -29,7 +30,7 @@ func TestLoadConfig(t *testing.T) {
 		{
 			id: component.NewIDWithName(metadata.Type, "custom"),
 			expected: &Config{
-				Enabled: true, Traces: true, Logs: false, KeepSourceAttributes: false, Overwrite: true, InferProvider: true,
+				Envelope: pipeline.Envelope{Enabled: true, Traces: true, Logs: false}, KeepSourceAttributes: false, Overwrite: true, InferProvider: true,
 				ModelAliases: map[string]string{"prod-gpt4o": "gpt-4o-2024-08-06"},
 				AttributeMappings: map[string]string{
 					"acme.llm.model":         "gen_ai.request.model",
@@ -39,7 +40,7 @@ func TestLoadConfig(t *testing.T) {
 		},
 		{
 			id:       component.NewIDWithName(metadata.Type, "disabled"),
-			expected: &Config{Enabled: false, Traces: true, Logs: true, KeepSourceAttributes: true, InferProvider: true},
+			expected: &Config{Envelope: pipeline.Envelope{Enabled: false, Traces: true, Logs: true}, KeepSourceAttributes: true, InferProvider: true},
 		},
 		{
 			id: component.NewIDWithName(metadata.Type, "bad_mapping"),

@@ -18,5 +18,5 @@ func NewFactory() processor.Factory {
 }
 
 func createDefaultConfig() component.Config {
-	return &Config{Enabled: true, Traces: true, Logs: true, KeepSourceAttributes: true, InferProvider: true}
+	return &Config{Envelope: pipeline.DefaultEnvelope(), KeepSourceAttributes: true, InferProvider: true}
 }

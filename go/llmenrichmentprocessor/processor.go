@@ -37,5 +37,5 @@ func NewProcessor(set processor.Settings, cfg *Config) (*pipeline.Processor, err
 	if err != nil {
 		return nil, err
 	}
-	return pipeline.New(set, metadataKind, cfg.Enabled, cfg.Traces, cfg.Logs, cfg.wire(), telemetry{tb}, tb.Shutdown)
+	return pipeline.New(set, metadataKind, cfg.Envelope, cfg.wire(), telemetry{tb}, tb.Shutdown)
 }

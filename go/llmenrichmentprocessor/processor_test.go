@@ -76,7 +76,7 @@ func TestDisabledPassesThroughUntouched(t *testing.T) {
 	require.NoError(t, err)
 	orig := ptrace.NewTraces()
 	in.CopyTo(orig)
-	sink, consume := newTestTraces(t, &Config{Enabled: false})
+	sink, consume := newTestTraces(t, &Config{})
 	require.NoError(t, consume(in))
 	require.NoError(t, ptracetest.CompareTraces(orig, sink.AllTraces()[0]))
 }

@@ -9,12 +9,7 @@ import (
 // Config configures the pii_redaction processor. Its JSON form is what the Rust stage reads
 // (rust/pii/src/config.rs), which validates it and names the offending key.
 type Config struct {
-	// Enabled turns the processor on; when false it passes data through untouched.
-	Enabled bool `mapstructure:"enabled" json:"enabled"`
-	// Traces enables redaction of spans (attributes and span event attributes).
-	Traces bool `mapstructure:"traces" json:"traces"`
-	// Logs enables redaction of log records (attributes and bodies).
-	Logs bool `mapstructure:"logs" json:"logs"`
+	pipeline.Envelope `mapstructure:",squash"`
 	// LogBodies scans log bodies: strings, maps and arrays, recursively.
 	LogBodies bool `mapstructure:"log_bodies" json:"log_bodies"`
 	// SpanEvents scans span event attributes.

@@ -20,7 +20,7 @@ func NewFactory() processor.Factory {
 // createDefaultConfig mirrors the Rust defaults (rust/pii/src/config.rs).
 func createDefaultConfig() component.Config {
 	return &Config{
-		Enabled: true, Traces: true, Logs: true, LogBodies: true, SpanEvents: true, ResourceAttributes: true,
+		Envelope: pipeline.DefaultEnvelope(), LogBodies: true, SpanEvents: true, ResourceAttributes: true,
 		Action: "mask", MaskTemplate: "<{TYPE}>", HashTemplate: "<{TYPE}:hmac:{HASH}>",
 		HashLength: 16, MaxValueBytes: 16 << 20,
 	}

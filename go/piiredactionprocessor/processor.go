@@ -48,7 +48,7 @@ func newProcessor(set processor.Settings, c component.Config) (*pipeline.Process
 	if err != nil {
 		return nil, err
 	}
-	p, err := pipeline.New(set, metadataKind, cfg.Enabled, cfg.Traces, cfg.Logs, cfg.wire(), telemetry{tb: tb}, tb.Shutdown)
+	p, err := pipeline.New(set, metadataKind, cfg.Envelope, cfg.wire(), telemetry{tb: tb}, tb.Shutdown)
 	if err != nil {
 		return nil, err
 	}

@@ -116,3 +116,39 @@ func TestRedactsLogsHashesAndFailsClosed(t *testing.T) {
 	bad, _ := out.At(1).Attributes().Get("bad")
 	assert.NotContains(t, bad.Str(), "a\xffb", "unscannable bytes do not pass")
 }
+
+// The envelope (enabled, traces, logs) is the Go side's: a signal turned off, or the whole
+// processor, passes data through untouched (these were Rust tests before the envelope moved).
+func TestEnvelopeDecidesWhatIsRedacted(t *testing.T) {
+	redacted := func(cfg *Config) (span, log bool) {
+		ctx := context.Background()
+		set := metadatatest.NewSettings(componenttest.NewTelemetry())
+		ts := new(consumertest.TracesSink)
+		tp, err := NewFactory().CreateTraces(ctx, set, cfg, ts)
+		require.NoError(t, err)
+		ls := new(consumertest.LogsSink)
+		lp, err := NewFactory().CreateLogs(ctx, set, cfg, ls)
+		require.NoError(t, err)
+		td := ptrace.NewTraces()
+		td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans().AppendEmpty().Attributes().PutStr("user.email", email)
+		require.NoError(t, tp.ConsumeTraces(ctx, td))
+		ld := plog.NewLogs()
+		ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty().Attributes().PutStr("user.email", email)
+		require.NoError(t, lp.ConsumeLogs(ctx, ld))
+		require.NoError(t, tp.Shutdown(ctx))
+		require.NoError(t, lp.Shutdown(ctx))
+		sv, _ := ts.AllTraces()[0].ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes().Get("user.email")
+		lv, _ := ls.AllLogs()[0].ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes().Get("user.email")
+		return sv.Str() != email, lv.Str() != email
+	}
+	cfg := createDefaultConfig().(*Config)
+	s, l := redacted(cfg)
+	assert.True(t, s && l, "default: both signals")
+	cfg.Traces = false
+	s, l = redacted(cfg)
+	assert.True(t, !s && l, "traces off: spans untouched, logs redacted")
+	cfg = createDefaultConfig().(*Config)
+	cfg.Enabled = false
+	s, l = redacted(cfg)
+	assert.True(t, !s && !l, "disabled: nothing touched")
+}

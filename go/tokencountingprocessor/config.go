@@ -7,12 +7,7 @@ import (
 // Config configures the token_counting processor. Its JSON form is what the Rust stage reads
 // (rust/tokens/src/config.rs), which validates it and names the offending key.
 type Config struct {
-	// Enabled turns the processor on; when false it passes data through untouched.
-	Enabled bool `mapstructure:"enabled" json:"enabled"`
-	// Traces enables counting on spans.
-	Traces bool `mapstructure:"traces" json:"traces"`
-	// Logs enables counting on log records (GenAI operation-details events).
-	Logs bool `mapstructure:"logs" json:"logs"`
+	pipeline.Envelope `mapstructure:",squash"`
 	// CountInput counts input tokens when the provider did not report them.
 	CountInput bool `mapstructure:"count_input" json:"count_input"`
 	// CountOutput counts output tokens when the provider did not report them.

@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 
+	"github.com/llm-observatory/collector/go/internal/pipeline"
 	"github.com/llm-observatory/collector/go/tokencountingprocessor/internal/metadata"
 )
 
@@ -25,7 +26,7 @@ func TestLoadConfig(t *testing.T) {
 		{
 			id: component.NewIDWithName(metadata.Type, "custom"),
 			expected: &Config{
-				Enabled: true, Traces: true, Logs: true, CountInput: true, CountOutput: false,
+				Envelope: pipeline.DefaultEnvelope(), CountInput: true, CountOutput: false,
 				MaxContentBytes: 262144, ModelTokenizers: map[string]string{"ft:acme-support-": "o200k_base"},
 				FillEstimatedUsage: false,
 			},

@@ -19,7 +19,7 @@ func NewFactory() processor.Factory {
 
 func createDefaultConfig() component.Config {
 	return &Config{
-		Enabled: true, Traces: true, Logs: true, CountInput: true, CountOutput: true,
+		Envelope: pipeline.DefaultEnvelope(), CountInput: true, CountOutput: true,
 		MaxContentBytes: 1 << 20, FillEstimatedUsage: true,
 	}
 }

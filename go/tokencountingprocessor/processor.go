@@ -45,5 +45,5 @@ func newProcessor(set processor.Settings, c component.Config) (*pipeline.Process
 	if err != nil {
 		return nil, err
 	}
-	return pipeline.New(set, metadataKind, cfg.Enabled, cfg.Traces, cfg.Logs, cfg.wire(), telemetry{tb}, tb.Shutdown)
+	return pipeline.New(set, metadataKind, cfg.Envelope, cfg.wire(), telemetry{tb}, tb.Shutdown)
 }

@@ -99,9 +99,9 @@ func (p *Processor) Shutdown(context.Context) error {
 // New builds the shared processor body: the Rust stage of the given kind from the component's
 // config in its JSON form (wire), unless the component is disabled. onShutdown runs at
 // Shutdown, or at once if New fails.
-func New(set processor.Settings, kind string, enabled, traces, logs bool, wire any, tel Telemetry, onShutdown func()) (*Processor, error) {
-	p := &Processor{Traces: traces, Logs: logs, Telemetry: tel, OnShutdown: onShutdown}
-	if !enabled {
+func New(set processor.Settings, kind string, env Envelope, wire any, tel Telemetry, onShutdown func()) (*Processor, error) {
+	p := &Processor{Traces: env.Traces, Logs: env.Logs, Telemetry: tel, OnShutdown: onShutdown}
+	if !env.Enabled {
 		return p, nil
 	}
 	b, err := json.Marshal(wire)

@@ -38,15 +38,9 @@ pub mod keys {
 }
 
 /// `cost_calculation` settings.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CostConfig {
-    /// When false the processor passes data through untouched.
-    pub enabled: bool,
-    /// Price spans.
-    pub traces: bool,
-    /// Price log records.
-    pub logs: bool,
     /// Trust a cost the instrumentation reported (`gen_ai.usage.cost`) over the catalog's.
     pub prefer_reported_cost: bool,
     /// A newer price map in LiteLLM's `model_prices_and_context_window.json` format, laid over
@@ -60,21 +54,6 @@ pub struct CostConfig {
     /// Semconv provider name -> multiplier applied to every cost of that provider (0.8 = 20%
     /// off, e.g. a negotiated discount).
     pub provider_discounts: HashMap<String, serde_json::Number>,
-}
-
-impl Default for CostConfig {
-    fn default() -> Self {
-        Self {
-            enabled: true,
-            traces: true,
-            logs: true,
-            prefer_reported_cost: false,
-            pricing_file: None,
-            pricing_file_date: None,
-            prices: Vec::new(),
-            provider_discounts: HashMap::new(),
-        }
-    }
 }
 
 /// The stage.
@@ -183,10 +162,7 @@ impl Stage for CostCalculator {
     }
 
     fn process(&self, batch: &Batch<'_>, edits: &mut Edits) {
-        if !self.cfg.enabled {
-            return;
-        }
-        for item in batch.items_of(self.cfg.traces, self.cfg.logs) {
+        for item in &batch.items {
             self.price_item(item, edits);
         }
     }

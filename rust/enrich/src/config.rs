@@ -10,12 +10,6 @@ use llmo_schema::attrs;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EnrichConfig {
-    /// When false the processor passes data through untouched.
-    pub enabled: bool,
-    /// Enrich spans.
-    pub traces: bool,
-    /// Enrich log records (GenAI events sent as logs).
-    pub logs: bool,
     /// Keep the instrumentation's own attributes (e.g. `llm.token_count.prompt`) after their
     /// values were copied to the normalized names. When false they are removed.
     pub keep_source_attributes: bool,
@@ -37,9 +31,6 @@ pub struct EnrichConfig {
 impl Default for EnrichConfig {
     fn default() -> Self {
         Self {
-            enabled: true,
-            traces: true,
-            logs: true,
             keep_source_attributes: true,
             overwrite: false,
             infer_provider: true,
@@ -110,7 +101,7 @@ mod tests {
     #[test]
     fn empty_is_default() {
         let c = EnrichConfig::from_json(b"").unwrap();
-        assert!(c.enabled && c.keep_source_attributes && !c.overwrite);
+        assert!(c.keep_source_attributes && !c.overwrite);
     }
 
     #[test]

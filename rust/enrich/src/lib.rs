@@ -115,10 +115,7 @@ impl Stage for Enricher {
     }
 
     fn process(&self, batch: &Batch<'_>, edits: &mut Edits) {
-        if !self.cfg.enabled {
-            return;
-        }
-        for item in batch.items_of(self.cfg.traces, self.cfg.logs) {
+        for item in &batch.items {
             self.enrich(item, edits);
         }
     }

@@ -203,12 +203,6 @@ pub struct Allow {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PiiConfig {
-    /// When false the processor passes data through untouched.
-    pub enabled: bool,
-    /// Redact spans (attributes and span event attributes).
-    pub traces: bool,
-    /// Redact log records (attributes and bodies).
-    pub logs: bool,
     /// Scan log bodies (strings, maps and arrays, recursively).
     pub log_bodies: bool,
     /// Scan span event attributes.
@@ -252,9 +246,6 @@ pub struct PiiConfig {
 impl Default for PiiConfig {
     fn default() -> Self {
         Self {
-            enabled: true,
-            traces: true,
-            logs: true,
             log_bodies: true,
             span_events: true,
             resource_attributes: true,
@@ -528,7 +519,11 @@ mod tests {
         );
         assert!(err(r#"{"detectors": {"email": {"action": "hide"}}}"#)
             .starts_with("detectors.email.action: unknown variant `hide`"));
-        assert!(err(r#"{"traces": "yes"}"#).starts_with("traces: invalid type"));
+        assert!(err(r#"{"log_bodies": "yes"}"#).starts_with("log_bodies: invalid type"));
+        assert!(
+            err(r#"{"enabled": false}"#).starts_with("enabled: unknown field"),
+            "the envelope is the Go side's"
+        );
         assert_eq!(
             err(
                 r#"{"custom_detectors": [{"name": "a", "pattern": "x"}, {"name": "b", "pattern": "(x"}]}"#

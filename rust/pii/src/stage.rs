@@ -124,16 +124,7 @@ impl PiiRedactor {
     }
 
     fn wants(&self, kind: ItemKind) -> bool {
-        match kind {
-            ItemKind::Span => self.cfg.traces,
-            ItemKind::Log => self.cfg.logs,
-            ItemKind::SpanResource | ItemKind::SpanScope => {
-                self.cfg.traces && self.cfg.resource_attributes
-            }
-            ItemKind::LogResource | ItemKind::LogScope => {
-                self.cfg.logs && self.cfg.resource_attributes
-            }
-        }
+        !kind.is_shared() || self.cfg.resource_attributes
     }
 
     /// Redacts one value, recursively.
@@ -484,9 +475,6 @@ fn name_value<'v>(name: &'v Cow<'_, str>) -> Value<'v> {
 
 impl Stage for PiiRedactor {
     fn interest(&self) -> Interest {
-        if !self.cfg.enabled {
-            return Interest::default();
-        }
         // a key list is enough when every include glob is exact or a prefix
         let narrow = !self.include.is_empty() && self.include.complex.is_empty();
         let skip_prefixes = self.exclude.prefixes.clone();
@@ -503,8 +491,8 @@ impl Stage for PiiRedactor {
             },
             skip_keys: self.exclude.exact.clone(),
             skip_prefixes,
-            events: self.cfg.traces && self.cfg.span_events,
-            log_bodies: self.cfg.logs && self.cfg.log_bodies,
+            events: self.cfg.span_events,
+            log_bodies: self.cfg.log_bodies,
             all_attributes: !narrow,
             all_items: true,
             resources: self.cfg.resource_attributes,
@@ -514,9 +502,6 @@ impl Stage for PiiRedactor {
     }
 
     fn process(&self, batch: &Batch<'_>, edits: &mut Edits) {
-        if !self.cfg.enabled {
-            return;
-        }
         let mut totals = BatchTotals::default();
         for item in batch.items.iter().filter(|i| self.wants(i.kind)) {
             self.item(item, &mut totals, edits);
@@ -744,7 +729,7 @@ mod tests {
     }
 
     #[test]
-    fn key_globs_signals_resources_and_enabled() {
+    fn key_globs_and_resources() {
         let item = |kind, key: &str| {
             let mut enc = Encoder::new();
             enc.begin_item(kind, "x", 0);
@@ -774,9 +759,7 @@ mod tests {
             ItemKind::Span,
             "user.email"
         ));
-        assert!(!hit(r#"{"traces": false}"#, ItemKind::Span, "user.email"));
-        assert!(hit(r#"{"traces": false}"#, ItemKind::Log, "user.email"));
-        assert!(!hit(r#"{"enabled": false}"#, ItemKind::Log, "user.email"));
+        // enabled/traces/logs are the Go side's (pipeline.Envelope; piiredactionprocessor tests)
         assert!(hit("", ItemKind::SpanResource, "owner"));
         assert!(!hit(
             r#"{"resource_attributes": false}"#,
@@ -972,10 +955,6 @@ mod tests {
         assert_eq!(i.skip_keys, ["x"]);
         assert_eq!(i.skip_prefixes, ["gen_ai.usage."]);
         assert!(!i.matches_key("gen_ai.usage.input_tokens"));
-        let i = PiiRedactor::from_json(br#"{"enabled": false}"#)
-            .unwrap()
-            .interest();
-        assert_eq!(i, Interest::default());
         let i = PiiRedactor::from_json(br#"{"include_keys": ["*.content"]}"#)
             .unwrap()
             .interest();

@@ -230,13 +230,6 @@ fn lossy(b: &[u8]) -> Cow<'_, str> {
 }
 
 impl<'a> Batch<'a> {
-    /// The items of the signals a stage is configured for.
-    pub fn items_of(&self, traces: bool, logs: bool) -> impl Iterator<Item = &Item<'a>> {
-        self.items
-            .iter()
-            .filter(move |i| if i.kind.is_traces() { traces } else { logs })
-    }
-
     /// Decodes a request buffer (format in [`crate::wire`]).
     pub fn decode(buf: &'a [u8]) -> Result<Self, DecodeError> {
         let mut r = Reader::new(buf);

@@ -10,12 +10,6 @@ use crate::model_map::Encoding;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TokensConfig {
-    /// When false the processor passes data through untouched.
-    pub enabled: bool,
-    /// Count spans.
-    pub traces: bool,
-    /// Count log records (e.g. `gen_ai.client.inference.operation.details` events).
-    pub logs: bool,
     /// Count input tokens when the provider did not report them.
     pub count_input: bool,
     /// Count output tokens when the provider did not report them.
@@ -38,9 +32,6 @@ pub struct TokensConfig {
 impl Default for TokensConfig {
     fn default() -> Self {
         Self {
-            enabled: true,
-            traces: true,
-            logs: true,
             count_input: true,
             count_output: true,
             max_content_bytes: 1 << 20,

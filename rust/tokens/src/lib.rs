@@ -178,10 +178,7 @@ impl Stage for TokenCounter {
     }
 
     fn process(&self, batch: &Batch<'_>, edits: &mut Edits) {
-        if !self.cfg.enabled {
-            return;
-        }
-        for item in batch.items_of(self.cfg.traces, self.cfg.logs) {
+        for item in &batch.items {
             self.count_item(item, edits);
         }
     }
