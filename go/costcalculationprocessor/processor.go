@@ -3,7 +3,6 @@ package costcalculationprocessor // import "github.com/llm-observatory/collector
 import (
 	"context"
 	"sort"
-	"strings"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
@@ -14,9 +13,12 @@ import (
 	"github.com/llm-observatory/collector/go/internal/pipeline"
 )
 
-// unknownPrefix marks the Rust counters that name a model without a price (Rust bounds the name
-// and withholds one shaped like a secret).
-const unknownPrefix = "unknown_model:"
+// Counter names of rust/cost/src/stage.rs. unknown_model is labelled by the model id (Rust
+// bounds it and withholds one shaped like a secret).
+const (
+	counterPriced       = "priced"
+	counterUnknownModel = "unknown_model"
+)
 
 // maxModelsLogged bounds one warning: a batch of many distinct unknown ids names the first ones.
 const maxModelsLogged = 20
@@ -27,7 +29,7 @@ type telemetry struct {
 	limiter *pipeline.RateLimiter
 }
 
-func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uint64, took time.Duration, failed bool) {
+func (t telemetry) Batch(ctx context.Context, items int, counters pipeline.Counters, took time.Duration, failed bool) {
 	t.tb.ProcessorCostCalculationItems.Add(ctx, int64(items))
 	if took > 0 {
 		t.tb.ProcessorCostCalculationBridgeDuration.Record(ctx, took.Seconds())
@@ -36,14 +38,12 @@ func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uin
 		t.tb.ProcessorCostCalculationFailedBatches.Add(ctx, 1)
 		return
 	}
-	t.tb.ProcessorCostCalculationPriced.Add(ctx, int64(counters["priced"]))
+	t.tb.ProcessorCostCalculationPriced.Add(ctx, int64(counters.Get(counterPriced)))
 	var unknown []string
-	for name, n := range counters {
-		if model, ok := strings.CutPrefix(name, unknownPrefix); ok {
-			t.tb.ProcessorCostCalculationUnknownModels.Add(ctx, int64(n))
-			unknown = append(unknown, model)
-		}
-	}
+	counters.Labels(counterUnknownModel, func(model string, n uint64) {
+		t.tb.ProcessorCostCalculationUnknownModels.Add(ctx, int64(n))
+		unknown = append(unknown, model)
+	})
 	if len(unknown) > 0 {
 		if suppressed, ok := t.limiter.Allow(); ok {
 			sort.Strings(unknown)

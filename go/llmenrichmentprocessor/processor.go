@@ -13,7 +13,7 @@ import (
 
 type telemetry struct{ tb *metadata.TelemetryBuilder }
 
-func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uint64, took time.Duration, failed bool) {
+func (t telemetry) Batch(ctx context.Context, items int, counters pipeline.Counters, took time.Duration, failed bool) {
 	t.tb.ProcessorLlmEnrichmentItems.Add(ctx, int64(items))
 	if took > 0 {
 		t.tb.ProcessorLlmEnrichmentBridgeDuration.Record(ctx, took.Seconds())
@@ -22,8 +22,8 @@ func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uin
 		t.tb.ProcessorLlmEnrichmentFailedBatches.Add(ctx, 1)
 		return
 	}
-	t.tb.ProcessorLlmEnrichmentLlmItems.Add(ctx, int64(counters["llm_items"]))
-	t.tb.ProcessorLlmEnrichmentInvalidValues.Add(ctx, int64(counters["invalid_values"]))
+	t.tb.ProcessorLlmEnrichmentLlmItems.Add(ctx, int64(counters.Get("llm_items")))
+	t.tb.ProcessorLlmEnrichmentInvalidValues.Add(ctx, int64(counters.Get("invalid_values")))
 }
 
 func newProcessor(set processor.Settings, c component.Config) (*pipeline.Processor, error) {

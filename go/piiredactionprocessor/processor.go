@@ -2,7 +2,6 @@ package piiredactionprocessor // import "github.com/llm-observatory/collector/go
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
@@ -14,14 +13,20 @@ import (
 	"github.com/llm-observatory/collector/go/piiredactionprocessor/internal/metadata"
 )
 
-// findingsPrefix marks the Rust counters of findings by type (rust/pii/src/lib.rs).
-const findingsPrefix = "findings:"
+// Counter names of rust/pii/src/lib.rs (counters); findings is labelled by type.
+const (
+	counterFindings          = "findings"
+	counterItemsWithPII      = "items_with_pii"
+	counterRedactedValues    = "redacted_values"
+	counterDroppedValues     = "dropped_values"
+	counterUnscannableValues = "unscannable_values"
+)
 
 type telemetry struct {
 	tb *metadata.TelemetryBuilder
 }
 
-func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uint64, took time.Duration, failed bool) {
+func (t telemetry) Batch(ctx context.Context, items int, counters pipeline.Counters, took time.Duration, failed bool) {
 	t.tb.ProcessorPiiRedactionItems.Add(ctx, int64(items))
 	if took > 0 {
 		t.tb.ProcessorPiiRedactionBridgeDuration.Record(ctx, took.Seconds())
@@ -30,16 +35,14 @@ func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uin
 		t.tb.ProcessorPiiRedactionFailedBatches.Add(ctx, 1)
 		return
 	}
-	for name, n := range counters {
-		if typ, ok := strings.CutPrefix(name, findingsPrefix); ok {
-			t.tb.ProcessorPiiRedactionFindings.Add(ctx, int64(n),
-				metric.WithAttributes(attribute.String("pii.type", typ)))
-		}
-	}
-	t.tb.ProcessorPiiRedactionItemsWithPii.Add(ctx, int64(counters["items_with_pii"]))
-	t.tb.ProcessorPiiRedactionRedactedValues.Add(ctx, int64(counters["redacted_values"]))
-	t.tb.ProcessorPiiRedactionDroppedValues.Add(ctx, int64(counters["dropped_values"]))
-	t.tb.ProcessorPiiRedactionUnscannableValues.Add(ctx, int64(counters["unscannable_values"]))
+	counters.Labels(counterFindings, func(typ string, n uint64) {
+		t.tb.ProcessorPiiRedactionFindings.Add(ctx, int64(n),
+			metric.WithAttributes(attribute.String("pii.type", typ)))
+	})
+	t.tb.ProcessorPiiRedactionItemsWithPii.Add(ctx, int64(counters.Get(counterItemsWithPII)))
+	t.tb.ProcessorPiiRedactionRedactedValues.Add(ctx, int64(counters.Get(counterRedactedValues)))
+	t.tb.ProcessorPiiRedactionDroppedValues.Add(ctx, int64(counters.Get(counterDroppedValues)))
+	t.tb.ProcessorPiiRedactionUnscannableValues.Add(ctx, int64(counters.Get(counterUnscannableValues)))
 }
 
 func newProcessor(set processor.Settings, c component.Config) (*pipeline.Processor, error) {

@@ -13,17 +13,12 @@ import (
 	"github.com/llm-observatory/collector/go/tokencountingprocessor/internal/metadata"
 )
 
-var sourceAttrs = map[string]metric.MeasurementOption{}
-
-func init() {
-	for _, s := range []string{"reported", "counted", "estimated", "skipped"} {
-		sourceAttrs[s+"_items"] = metric.WithAttributeSet(attribute.NewSet(attribute.String("source", s)))
-	}
-}
+// counterItems is rust/tokens/src/lib.rs's COUNTER_ITEMS, labelled by usage source.
+const counterItems = "items"
 
 type telemetry struct{ tb *metadata.TelemetryBuilder }
 
-func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uint64, took time.Duration, failed bool) {
+func (t telemetry) Batch(ctx context.Context, items int, counters pipeline.Counters, took time.Duration, failed bool) {
 	t.tb.ProcessorTokenCountingItems.Add(ctx, int64(items))
 	if took > 0 {
 		t.tb.ProcessorTokenCountingBridgeDuration.Record(ctx, took.Seconds())
@@ -32,11 +27,9 @@ func (t telemetry) Batch(ctx context.Context, items int, counters map[string]uin
 		t.tb.ProcessorTokenCountingFailedBatches.Add(ctx, 1)
 		return
 	}
-	for name, opt := range sourceAttrs {
-		if n := counters[name]; n > 0 {
-			t.tb.ProcessorTokenCountingUsage.Add(ctx, int64(n), opt)
-		}
-	}
+	counters.Labels(counterItems, func(source string, n uint64) {
+		t.tb.ProcessorTokenCountingUsage.Add(ctx, int64(n), metric.WithAttributes(attribute.String("source", source)))
+	})
 }
 
 func newProcessor(set processor.Settings, c component.Config) (*pipeline.Processor, error) {

@@ -63,5 +63,5 @@ func TestWireConformsToRustVectors(t *testing.T) {
 	assert.Equal(t, []string{"k2=7", "k=v"}, pairs(s.Events().At(0).Attributes()))
 	assert.Equal(t, []string{"peer=0.5"}, pairs(s.Links().At(0).Attributes()))
 	assert.Equal(t, "a=c", s.Links().At(0).TraceState().AsRaw())
-	assert.Equal(t, map[string]uint64{"redacted_values": 2}, resp.counters)
+	assert.Equal(t, Counters{{Name: "redacted_values"}: 2, {Name: "findings", Label: "email"}: 3}, resp.counters)
 }

@@ -43,7 +43,28 @@ type edit struct {
 // known to be valid, so a bad response leaves the batch unchanged.
 type response struct {
 	edits    []edit
-	counters map[string]uint64
+	counters Counters
+}
+
+// Counter names one series of a stage's counts: a name, and a label (empty, or the dimension
+// the count is by: a PII type, a model id).
+type Counter struct {
+	Name, Label string
+}
+
+// Counters are a batch's counts by Counter.
+type Counters map[Counter]uint64
+
+// Get is the count of the unlabelled counter name.
+func (c Counters) Get(name string) uint64 { return c[Counter{Name: name}] }
+
+// Labels calls f with each label of counter name and its count.
+func (c Counters) Labels(name string, f func(label string, n uint64)) {
+	for k, n := range c {
+		if k.Name == name && k.Label != "" {
+			f(k.Label, n)
+		}
+	}
 }
 
 type reader struct {
@@ -279,12 +300,12 @@ func decodeResponse(b []byte, targets []target, in *Interest) (*response, error)
 		resp.edits = append(resp.edits, e)
 	}
 	nc := int(r.u32())
-	if !r.need(nc * 12) { // a counter takes at least 12 bytes
+	if !r.need(nc * 16) { // a counter takes at least 16 bytes
 		return nil, r.err
 	}
-	resp.counters = make(map[string]uint64, nc)
+	resp.counters = make(Counters, nc)
 	for i := 0; i < nc && r.err == nil; i++ {
-		k := r.str()
+		k := Counter{Name: r.str(), Label: r.str()}
 		resp.counters[k] += r.u64()
 	}
 	if r.err != nil {

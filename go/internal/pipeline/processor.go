@@ -20,7 +20,7 @@ import (
 type Telemetry interface {
 	// Batch records one batch: how many items it had, the stage's counters (nil when the
 	// batch failed), how long the stage took (zero when nothing was sent) and whether it failed.
-	Batch(ctx context.Context, items int, counters map[string]uint64, took time.Duration, failed bool)
+	Batch(ctx context.Context, items int, counters Counters, took time.Duration, failed bool)
 }
 
 // Processor is the shared body of our processors: it runs the stage over a batch and fails

@@ -16,7 +16,7 @@ import (
 
 type countFailures struct{ failed int }
 
-func (c *countFailures) Batch(_ context.Context, _ int, _ map[string]uint64, _ time.Duration, failed bool) {
+func (c *countFailures) Batch(_ context.Context, _ int, _ Counters, _ time.Duration, failed bool) {
 	if failed {
 		c.failed++
 	}

@@ -19,7 +19,7 @@ type Result struct {
 	// Sent is the number of items that crossed into Rust.
 	Sent int
 	// Counters are the stage's own counters (e.g. "llm_items").
-	Counters map[string]uint64
+	Counters Counters
 	// Duration is the time spent encoding, in Rust and applying.
 	Duration time.Duration
 }

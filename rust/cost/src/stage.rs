@@ -37,6 +37,15 @@ pub mod keys {
     pub const DISCOUNT: &str = "llm_observatory.cost.discount";
 }
 
+/// Counter names the stage reports per batch (the Go side turns them into metrics).
+pub mod counters {
+    /// Items priced.
+    pub const PRICED: &str = "priced";
+    /// Items whose model has no price, labelled by the model id (bounded, and withheld when
+    /// shaped like a secret: see `llmo_schema::loggable`).
+    pub const UNKNOWN_MODEL: &str = "unknown_model";
+}
+
 /// `cost_calculation` settings.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -172,8 +181,9 @@ impl Stage for CostCalculator {
 /// is bounded and withheld when shaped like a secret: it arrives before pii_redaction).
 fn unknown_model(edits: &mut Edits, idx: u32, model: &str) {
     edits.set_str(idx, keys::STATUS, "unknown_model");
-    edits.count(
-        format!("unknown_model:{}", llmo_schema::loggable::loggable(model)),
+    edits.count_by(
+        counters::UNKNOWN_MODEL,
+        &llmo_schema::loggable::loggable(model),
         1,
     );
 }
@@ -286,7 +296,7 @@ impl CostCalculator {
         if self.overrides.discounted(provider) {
             edits.set_str(idx, keys::DISCOUNT, provider.unwrap_or_default());
         }
-        edits.count("priced", 1);
+        edits.count(counters::PRICED, 1);
     }
 
     /// The user's price in force at the call's start, else the catalog's entry.

@@ -91,8 +91,8 @@ pub mod keys {
 
 /// Counter names the stage reports per batch (the Go side turns them into metrics).
 pub mod counters {
-    /// Prefix of the findings counters, one per type: `findings:email`, `findings:jwt`, ...
-    pub const FINDINGS_PREFIX: &str = "findings:";
+    /// Findings, labelled by type (`email`, `jwt`, ...).
+    pub const FINDINGS: &str = "findings";
     /// Values (attributes, bodies, array elements count once per attribute) changed.
     pub const REDACTED_VALUES: &str = "redacted_values";
     /// Attributes deleted by the drop action (a dropped log body counts here too).

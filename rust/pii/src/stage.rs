@@ -508,7 +508,7 @@ impl Stage for PiiRedactor {
         }
         for (id, n) in totals.tally.by_detector() {
             let name = self.engine.detector_name(id);
-            edits.count(format!("{}{name}", counters::FINDINGS_PREFIX), u64::from(n));
+            edits.count_by(counters::FINDINGS, name, u64::from(n));
         }
         edits.count(
             counters::UNSCANNABLE_VALUES,

@@ -11,7 +11,7 @@
 //!            op 4 set attribute at    u32 pos · value
 //!            op 5 delete attribute at u32 pos
 //!            op 6 set field           u8 field · str value
-//! u32 counter_count · (str name · u64 value)*
+//! u32 counter_count · (str name · str label · u64 value)*
 //! ```
 //! Ops 1 and 2 name an attribute by key (the first with that key; a set adds it when there is
 //! none). Ops 4 and 5 name one by its position among the attributes of that map the request
@@ -22,8 +22,6 @@
 //! Set values use the request's value tags: str, bool, int, double, arrays, and (for whole
 //! nested values such as a redacted log body) empty, bytes and maps at any depth up to
 //! [`crate::wire::MAX_DEPTH`].
-
-use std::borrow::Cow;
 
 use crate::wire::tag;
 
@@ -162,7 +160,19 @@ fn put_tree(buf: &mut Vec<u8>, t: &Tree) {
 pub struct Edits {
     buf: Vec<u8>,
     count: u32,
-    counters: Vec<(Cow<'static, str>, u64)>,
+    counters: Vec<Counter>,
+}
+
+/// A counter of one batch: a name the Go side knows, and a label (empty, or the dimension
+/// the count is by: a PII type, an unknown model id), so nothing is parsed back out of a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counter {
+    /// The counter's name, e.g. `findings`.
+    pub name: &'static str,
+    /// Its label, e.g. `email`; empty for a plain counter.
+    pub label: String,
+    /// The count.
+    pub value: u64,
 }
 
 impl Default for Edits {
@@ -282,19 +292,31 @@ impl Edits {
     }
 
     /// Adds `n` to counter `name`.
-    pub fn count(&mut self, name: impl Into<Cow<'static, str>>, n: u64) {
+    pub fn count(&mut self, name: &'static str, n: u64) {
+        self.count_by(name, "", n);
+    }
+
+    /// Adds `n` to counter `name` with label `label` (one series per label).
+    pub fn count_by(&mut self, name: &'static str, label: &str, n: u64) {
         if n == 0 {
             return;
         }
-        let name = name.into();
-        match self.counters.iter_mut().find(|(k, _)| *k == name) {
-            Some((_, v)) => *v += n,
-            None => self.counters.push((name, n)),
+        match self
+            .counters
+            .iter_mut()
+            .find(|c| c.name == name && c.label == label)
+        {
+            Some(c) => c.value += n,
+            None => self.counters.push(Counter {
+                name,
+                label: label.to_owned(),
+                value: n,
+            }),
         }
     }
 
     /// The counters so far.
-    pub fn counters(&self) -> &[(Cow<'static, str>, u64)] {
+    pub fn counters(&self) -> &[Counter] {
         &self.counters
     }
 
@@ -303,9 +325,10 @@ impl Edits {
         self.buf[0..4].copy_from_slice(&self.count.to_le_bytes());
         self.buf
             .extend_from_slice(&(self.counters.len() as u32).to_le_bytes());
-        for (k, v) in &self.counters {
-            put_str(&mut self.buf, k);
-            self.buf.extend_from_slice(&v.to_le_bytes());
+        for c in &self.counters {
+            put_str(&mut self.buf, c.name);
+            put_str(&mut self.buf, &c.label);
+            self.buf.extend_from_slice(&c.value.to_le_bytes());
         }
         self.buf
     }
@@ -335,7 +358,7 @@ pub struct DecodedEdit {
     pub value: Option<serde_json::Value>,
 }
 
-/// A decoded response: the edits and the counters.
+/// A decoded response: the edits and the counters (`name`, or `name:label` when labelled).
 pub type DecodedResponse = (Vec<DecodedEdit>, Vec<(String, u64)>);
 
 /// Decodes a response (the inverse of [`Edits::finish`]), for tests.
@@ -381,10 +404,15 @@ pub fn decode_response(buf: &[u8]) -> Result<DecodedResponse, crate::wire::Decod
             value,
         });
     }
-    let nc = r.count(12)?;
+    let nc = r.count(16)?;
     let mut counters = Vec::with_capacity(nc);
     for _ in 0..nc {
-        let k = String::from_utf8_lossy(r.bytes()?).into_owned();
+        let mut k = String::from_utf8_lossy(r.bytes()?).into_owned();
+        let label = r.bytes()?;
+        if !label.is_empty() {
+            k.push(':');
+            k.push_str(&String::from_utf8_lossy(label));
+        }
         counters.push((k, r.u64()?));
     }
     Ok((edits, counters))
@@ -447,7 +475,7 @@ mod tests {
         e.set_body(3, NewValue::Tree(&body));
         e.set(1, 0, "tags", NewValue::StrArray(&["a", "b"]));
         e.delete(2, ITEM_ITSELF, "k");
-        e.count("redacted:email", 2);
+        e.count_by("redacted", "email", 2);
         let (edits, counters) = decode_response(&e.finish()).unwrap();
         assert_eq!(edits.len(), 3);
         assert_eq!(edits[0].op, op::SET_BODY);

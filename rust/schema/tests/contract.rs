@@ -118,6 +118,7 @@ fn response() -> Vec<u8> {
     e.set_at(0, link(0), 0, NewValue::Double(0.5));
     e.set_field(0, link(0), Field::TraceState, "a=c");
     e.count("redacted_values", 2);
+    e.count_by("findings", "email", 3);
     e.finish()
 }
 

@@ -127,6 +127,10 @@ impl Source {
     }
 }
 
+/// The counter of items by where their usage came from, labelled `reported`, `counted`,
+/// `estimated` or `skipped` (content over the size bound).
+pub const COUNTER_ITEMS: &str = "items";
+
 impl Stage for TokenCounter {
     fn interest(&self) -> Interest {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
@@ -354,14 +358,14 @@ impl TokenCounter {
         }
         if let Some(weakest) = sides.iter().max() {
             edits.set_str(item.index, a::LLMO_USAGE_SOURCE, weakest.name());
-            edits.count(format!("{}_items", weakest.name()), 1);
+            edits.count_by(COUNTER_ITEMS, weakest.name(), 1);
         }
         if counted_any {
             edits.set_str(item.index, LLMO_USAGE_TOKENIZER, tokenizer_name);
         }
         if let Some(why) = skipped {
             edits.set_str(item.index, LLMO_USAGE_SKIPPED, &why);
-            edits.count("skipped_items", 1);
+            edits.count_by(COUNTER_ITEMS, "skipped", 1);
         }
     }
 
