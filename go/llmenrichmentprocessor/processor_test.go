@@ -18,13 +18,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor/processortest"
-	"go.opentelemetry.io/otel/sdk/metric/metricdata"
-	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
-	"go.uber.org/zap"
 
-	"github.com/llm-observatory/collector/go/internal/pipeline"
 	"github.com/llm-observatory/collector/go/llmenrichmentprocessor/internal/metadata"
-	"github.com/llm-observatory/collector/go/llmenrichmentprocessor/internal/metadatatest"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected golden files")
@@ -79,30 +74,6 @@ func TestDisabledPassesThroughUntouched(t *testing.T) {
 	sink, consume := newTestTraces(t, &Config{})
 	require.NoError(t, consume(in))
 	require.NoError(t, ptracetest.CompareTraces(orig, sink.AllTraces()[0]))
-}
-
-// A panic inside Rust must not cross into Go: the batch goes on unchanged and is counted.
-func TestRustPanicFailsOpen(t *testing.T) {
-	stage, err := pipeline.NewStage("fault_injection", nil, zap.NewNop())
-	require.NoError(t, err)
-	tel := componenttest.NewTelemetry()
-	tb, err := metadata.NewTelemetryBuilder(tel.NewTelemetrySettings())
-	require.NoError(t, err)
-	p := &pipeline.Processor{Stage: stage, Traces: true, Logs: true, Telemetry: telemetry{tb}, OnShutdown: tb.Shutdown}
-	defer func() { require.NoError(t, p.Shutdown(context.Background())) }()
-
-	in, err := golden.ReadTraces(filepath.Join("testdata", "traces", "input.yaml"))
-	require.NoError(t, err)
-	orig := ptrace.NewTraces()
-	in.CopyTo(orig)
-	for i := 0; i < 3; i++ {
-		out, err := p.ProcessTraces(context.Background(), in)
-		require.NoError(t, err)
-		require.NoError(t, ptracetest.CompareTraces(orig, out))
-	}
-	metadatatest.AssertEqualProcessorLlmEnrichmentFailedBatches(t, tel,
-		[]metricdata.DataPoint[int64]{{Value: 3}}, metricdatatest.IgnoreTimestamp())
-	require.NoError(t, tel.Shutdown(context.Background()))
 }
 
 // Wrong types, invalid UTF-8, huge strings, deep nesting and broken JSON: nothing is lost.

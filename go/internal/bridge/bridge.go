@@ -7,7 +7,6 @@ package bridge
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../../../rust/ffi/include
-#cgo LDFLAGS: ${SRCDIR}/lib/libllmo.a -ldl -lm -lpthread
 #include <stdlib.h>
 #include "llmo.h"
 */

@@ -180,11 +180,13 @@ unsafe fn slice<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
     }
 }
 
-/// A stage that panics on every batch. Not reachable from any collector config: the Go
-/// components only create their own kind. It exists so tests can prove that a panic
-/// inside Rust fails open and never crosses into Go.
+/// A stage that panics on every batch, so tests can prove that a panic inside Rust fails open
+/// and never crosses into Go. Only in test builds and the `fault-injection` feature's library:
+/// the collector's library has no such kind.
+#[cfg(any(test, feature = "fault-injection"))]
 struct FaultInjection;
 
+#[cfg(any(test, feature = "fault-injection"))]
 impl Stage for FaultInjection {
     fn interest(&self) -> llmo_schema::Interest {
         llmo_schema::Interest {
@@ -212,6 +214,7 @@ fn make_stage(kind: &[u8], config: &[u8]) -> Result<Box<dyn Stage>, (LlmoResult,
         b"pii_redaction" => Ok(Box::new(
             llmo_pii::PiiRedactor::from_json(config).map_err(|e| invalid(&e))?,
         )),
+        #[cfg(any(test, feature = "fault-injection"))]
         b"fault_injection" => Ok(Box::new(FaultInjection)),
         other => Err((
             LlmoResult::UnknownProcessor,

@@ -1,3 +1,5 @@
+//go:build llmo_faults
+
 package pipeline
 
 import (
