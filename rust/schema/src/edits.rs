@@ -339,6 +339,7 @@ fn put_str(buf: &mut Vec<u8>, s: &str) {
     buf.extend_from_slice(s.as_bytes());
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// A decoded edit, for tests and tools on the Rust side.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DecodedEdit {
@@ -358,9 +359,11 @@ pub struct DecodedEdit {
     pub value: Option<serde_json::Value>,
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// A decoded response: the edits and the counters (`name`, or `name:label` when labelled).
 pub type DecodedResponse = (Vec<DecodedEdit>, Vec<(String, u64)>);
 
+#[cfg(any(test, feature = "test-support"))]
 /// Decodes a response (the inverse of [`Edits::finish`]), for tests.
 pub fn decode_response(buf: &[u8]) -> Result<DecodedResponse, crate::wire::DecodeError> {
     use crate::wire::Reader;
@@ -418,6 +421,7 @@ pub fn decode_response(buf: &[u8]) -> Result<DecodedResponse, crate::wire::Decod
     Ok((edits, counters))
 }
 
+#[cfg(any(test, feature = "test-support"))]
 fn read_value_json(
     r: &mut crate::wire::Reader<'_>,
 ) -> Result<serde_json::Value, crate::wire::DecodeError> {

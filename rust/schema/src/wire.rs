@@ -29,6 +29,7 @@
 //!
 //! Response (Rust -> Go): see [`crate::edits`].
 
+#[cfg(any(test, feature = "test-support"))]
 use crate::view::{Field, ItemKind};
 
 /// Value tags, shared with the Go encoder/decoder. Numbers are never reused.
@@ -147,6 +148,7 @@ impl<'a> Reader<'a> {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// A span link for [`Encoder::end_item_parts`]: attribute keys and trace state as raw bytes,
 /// values already encoded.
 pub struct LinkSpec<'s> {
@@ -158,6 +160,7 @@ pub struct LinkSpec<'s> {
     pub attrs: &'s [(&'s [u8], Vec<u8>)],
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// Builds a request the way the Go side does. Used by tests, benches and fuzzers in Rust.
 #[derive(Default)]
 pub struct Encoder {
@@ -168,6 +171,7 @@ pub struct Encoder {
     attr_count: u32,
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl Encoder {
     /// An empty request.
     pub fn new() -> Self {
@@ -317,6 +321,7 @@ impl Encoder {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// Encodes a JSON value the way the Go side encodes the matching pcommon value: numbers
 /// without a fraction become ints, other numbers doubles, objects maps, null empty.
 pub fn encode_json_value(v: &serde_json::Value, out: &mut Vec<u8>) {
@@ -353,6 +358,7 @@ pub fn encode_json_value(v: &serde_json::Value, out: &mut Vec<u8>) {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl Encoder {
     /// Adds an attribute from a JSON value (see [`encode_json_value`]).
     pub fn attr_json(&mut self, key: &str, v: &serde_json::Value) {
