@@ -26,7 +26,7 @@ BINARY     := $(DIST_DIR)/otelcol-llm
 CONFIG     ?= configs/default.yaml
 CARGO_TEST_FLAGS ?=
 
-.PHONY: faults-lib contract fuzz catalog cost-reference test-deploy build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 lint fmt clean tools header header-check rust-lib
+.PHONY: layers faults-lib contract fuzz catalog cost-reference test-deploy build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 lint fmt clean tools header header-check rust-lib
 
 ## ---- tools (pinned) -------------------------------------------------------------------
 tools: $(CBINDGEN) $(OCB) $(MDATAGEN)
@@ -85,8 +85,16 @@ header-check: $(CBINDGEN)
 	if ! diff -u $(HEADER) $$tmp; then echo "$(HEADER) has drifted: run 'make header' and commit it" >&2; rm -f $$tmp; exit 1; fi; \
 	rm -f $$tmp; echo "header-check: $(HEADER) is up to date"
 
-test-rust: header-check
+test-rust: header-check layers
 	cargo test --workspace $(CARGO_TEST_FLAGS)
+
+# The layers run one way: no stage crate depends on another (DESIGN: ffi -> stages -> genai ->
+# schema).
+layers:
+	@for c in enrich tokens cost pii; do \
+	  others=$$(cargo tree -p llmo-$$c -e normal --prefix none | grep -oE '^llmo-(enrich|tokens|cost|pii)' | { grep -vx "llmo-$$c" || true; } | sort -u | tr '\n' ' '); \
+	  if [ -n "$$others" ]; then echo "llmo-$$c depends on $$others: stages never import each other"; exit 1; fi; \
+	done; echo "layers: no stage depends on another"
 
 # The price catalog and the cost reference cases come from LiteLLM's bundled price map, read
 # offline from a pinned wheel in a venv of their own (the outputs are committed).

@@ -33,7 +33,7 @@ fn prefixes(provider: Option<&str>) -> &'static [&'static str] {
 /// The entry that prices `model` served by `provider` (semconv name), if any.
 pub fn find<'c>(cat: &'c Catalog, model: &str, provider: Option<&str>) -> Option<&'c Entry> {
     let raw = model.trim().to_ascii_lowercase();
-    let canonical = llmo_enrich::model::parse_model(&raw).canonical;
+    let canonical = llmo_genai::model::parse_model(&raw).canonical;
     // Bedrock ids without their region prefix (us./eu./apac./global.), as the catalog often
     // lists the base id only.
     // ARNs and resource paths: the last segment is the model id.

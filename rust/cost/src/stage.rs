@@ -309,7 +309,7 @@ impl CostCalculator {
     ) -> Option<&Entry> {
         if !self.overrides.is_empty() {
             let raw = model.trim().to_ascii_lowercase();
-            let parsed = llmo_enrich::model::parse_model(&raw).canonical;
+            let parsed = llmo_genai::model::parse_model(&raw).canonical;
             let canon = canonical.map(str::to_ascii_lowercase);
             let mut ids = vec![raw.as_str(), parsed.as_str()];
             ids.extend(canon.as_deref());

@@ -1,7 +1,7 @@
 //! `llm_enrichment`: finds LLM spans and GenAI log records whatever instrumentation made them
 //! and normalizes them to the OpenTelemetry GenAI semantic conventions.
 //!
-//! Readers for each convention ([`sources`]) fill one [`sources::Found`]; the enricher then
+//! Readers for each convention ([`llmo_genai::sources`]) fill one [`Found`]; the enricher then
 //! merges it with the normalized attributes already present and records the edits.
 //!
 //! ```
@@ -24,8 +24,6 @@
 //! ```
 
 pub mod config;
-pub mod model;
-pub mod sources;
 
 use std::borrow::Cow;
 
@@ -35,7 +33,8 @@ use llmo_schema::view::{Batch, Item, ItemKind, Value};
 use llmo_schema::{Interest, Stage};
 
 pub use config::{ConfigError, EnrichConfig};
-use sources::{Attrs, Found};
+use llmo_genai::model;
+use llmo_genai::sources::{self, Attrs, Found};
 
 /// Key prefixes whose presence makes an item a candidate.
 const PREFIXES: &[&str] = &[
@@ -180,7 +179,7 @@ fn int(n: Option<i64>) -> Option<NewValue<'static>> {
 impl Enricher {
     fn enrich(&self, item: &Item<'_>, edits: &mut Edits) {
         let at = Attrs::new(item);
-        let f: Found<'_> = sources::read_all(item, &at, &self.cfg);
+        let f: Found<'_> = sources::read_all(item, &at, &self.cfg.attribute_mappings);
         let present_model = at
             .str(a::GEN_AI_REQUEST_MODEL)
             .or_else(|| at.str(a::GEN_AI_RESPONSE_MODEL));

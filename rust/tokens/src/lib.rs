@@ -223,9 +223,8 @@ impl TokenCounter {
             return; // its children carry the usage
         }
         // What enrichment would find, so that this stage also works on its own.
-        let at = llmo_enrich::sources::Attrs::new(item);
-        let found =
-            llmo_enrich::sources::read_all(item, &at, &llmo_enrich::EnrichConfig::default());
+        let at = llmo_genai::sources::Attrs::new(item);
+        let found = llmo_genai::sources::read_all(item, &at, &Default::default());
         let str_attr = |k: &str| item.attr(k).and_then(Value::as_str);
         let model = str_attr(a::LLMO_MODEL_CANONICAL)
             .map(str::to_string)
@@ -234,7 +233,7 @@ impl TokenCounter {
                     .or(found.response_model.as_deref())
                     .or(str_attr(a::GEN_AI_REQUEST_MODEL))
                     .or(found.request_model.as_deref())
-                    .map(|m| llmo_enrich::model::parse_model(m).canonical)
+                    .map(|m| llmo_genai::model::parse_model(m).canonical)
             });
         let operation = str_attr(a::GEN_AI_OPERATION_NAME).or(found.operation.as_deref());
         let is_llm = model.is_some()

@@ -75,7 +75,7 @@ const ESTIMATES: &[(&str, Encoding, f64, &str)] = &[
 /// The plan for a canonical (lower-case, prefix-free) model id.
 pub fn plan_for(model: &str) -> Plan {
     let m = model;
-    let word = |p: &str| llmo_enrich::model::is_model_word(m, p);
+    let word = |p: &str| llmo_genai::model::is_model_word(m, p);
     // OpenAI: o200k for the 4o generation and later, cl100k for gpt-4 / 3.5 / embeddings.
     if m.starts_with("gpt-4o")
         || m.starts_with("gpt-4.1")

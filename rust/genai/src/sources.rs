@@ -5,12 +5,12 @@
 //! cached tokens) because only it knows whether its numbers include the cache.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use llmo_schema::attrs as a;
 use llmo_schema::view::{Item, ItemKind, Value};
 
-use crate::config::EnrichConfig;
+use crate::fx::FxBuild;
 
 /// Detected conventions, in the order they are reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,34 +101,6 @@ impl Found<'_> {
     }
 }
 
-/// The Fx hash (as in rustc): a multiply-rotate per word. Attribute keys are short and come
-/// from our own batches, so SipHash's flooding resistance buys nothing here and costs ~4x.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0xf135_7aea_2e62_a9c5;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            self.0 = (self.0.rotate_left(26) ^ w).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(26) ^ b as u64).wrapping_mul(K);
-        }
-    }
-    fn write_u8(&mut self, b: u8) {
-        self.0 = (self.0.rotate_left(26) ^ b as u64).wrapping_mul(0xf135_7aea_2e62_a9c5);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A `BuildHasher` for [`FxHasher`].
-pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
-
 /// An item's attributes by key.
 pub struct Attrs<'b, 'a> {
     map: HashMap<&'b str, &'b Value<'a>, FxBuild>,
@@ -171,7 +143,7 @@ impl<'b, 'a> Attrs<'b, 'a> {
 
 /// Reads a token count: ints, integral doubles and numeric strings; negative, fractional
 /// or non-numeric values are counted as invalid and ignored.
-pub(crate) fn tokens(at: &Attrs<'_, '_>, key: &str, invalid: &mut u64) -> Option<i64> {
+pub fn tokens(at: &Attrs<'_, '_>, key: &str, invalid: &mut u64) -> Option<i64> {
     let v = at.get(key)?;
     let n = match v {
         Value::Int(i) => Some(*i),
@@ -218,9 +190,15 @@ pub fn normalize_operation(raw: &str) -> String {
 }
 
 /// Runs every reader over the item.
-pub fn read_all<'b, 'a>(item: &'b Item<'a>, at: &Attrs<'b, 'a>, cfg: &EnrichConfig) -> Found<'b> {
+///
+/// `mappings` are the user's own keys: attribute key -> the normalized name it fills.
+pub fn read_all<'b, 'a>(
+    item: &'b Item<'a>,
+    at: &Attrs<'b, 'a>,
+    mappings: &BTreeMap<String, String>,
+) -> Found<'b> {
     let mut f = Found::default();
-    custom(at, cfg, &mut f);
+    custom(at, mappings, &mut f);
     semconv(item, at, &mut f);
     openinference(at, &mut f);
     vercel(at, &mut f);
@@ -231,8 +209,8 @@ pub fn read_all<'b, 'a>(item: &'b Item<'a>, at: &Attrs<'b, 'a>, cfg: &EnrichConf
     f
 }
 
-fn custom<'b>(at: &Attrs<'b, '_>, cfg: &EnrichConfig, f: &mut Found<'b>) {
-    for (from, to) in &cfg.attribute_mappings {
+fn custom<'b>(at: &Attrs<'b, '_>, mappings: &BTreeMap<String, String>, f: &mut Found<'b>) {
+    for (from, to) in mappings {
         if !at.has(from) {
             continue;
         }

@@ -139,7 +139,7 @@ const BEDROCK_VENDORS: &[&str] = &[
 thread_local! {
     // Model ids repeat from batch to batch; parsing them is most of an item's work otherwise.
     // Per thread, so there is no lock; bounded, so odd ids cannot grow it without limit.
-    static PARSED: std::cell::RefCell<std::collections::HashMap<Box<str>, std::rc::Rc<ModelId>, crate::sources::FxBuild>> =
+    static PARSED: std::cell::RefCell<std::collections::HashMap<Box<str>, std::rc::Rc<ModelId>, crate::fx::FxBuild>> =
         Default::default();
 }
 const PARSED_MAX: usize = 4096;
