@@ -1,114 +1,111 @@
 //! The built-in detectors: their names (config keys, report types and default markers) and
 //! the precedence that decides the type of overlapping findings.
 
-/// A built-in detector. Its [`name`](Builtin::name) is the config key under `detectors`, the
-/// type reported in `llm_observatory.pii.types` and counters, and, upper-cased, the default
-/// marker (`<EMAIL>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(u8)]
-pub enum Builtin {
+use crate::config::DetectorConfig;
+
+/// Writes the list of built-in detectors once: the enum, its precedence order, the names
+/// (config keys, reported types) and the per-detector settings of the config.
+macro_rules! builtins {
+    ($($(#[$doc:meta])* $variant:ident => $name:ident,)*) => {
+        /// A built-in detector. Its [`name`](Builtin::name) is the config key under
+        /// `detectors`, the type reported in `llm_observatory.pii.types` and counters, and,
+        /// upper-cased, the default marker (`<EMAIL>`). Declared in precedence order.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u8)]
+        pub enum Builtin {
+            $($(#[$doc])* $variant,)*
+        }
+
+        const COUNT: usize = [$(stringify!($variant)),*].len();
+
+        impl Builtin {
+            /// Every built-in detector, in precedence order (earlier wins an overlap).
+            pub const ALL: [Builtin; COUNT] = [$(Builtin::$variant),*];
+
+            /// The detector's name: config key, reported type, counter label.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Builtin::$variant => stringify!($name),)*
+                }
+            }
+        }
+
+        /// Per-detector settings: one key per built-in detector (all enabled by default).
+        #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+        #[serde(deny_unknown_fields, default)]
+        pub struct Detectors {
+            $(#[doc = concat!("The settings of `", stringify!($name), "`.")] pub $name: DetectorConfig,)*
+        }
+
+        impl Detectors {
+            /// The settings of a built-in detector.
+            pub fn get(&self, b: Builtin) -> &DetectorConfig {
+                match b {
+                    $(Builtin::$variant => &self.$name,)*
+                }
+            }
+
+            /// Mutable settings of a built-in detector.
+            pub fn get_mut(&mut self, b: Builtin) -> &mut DetectorConfig {
+                match b {
+                    $(Builtin::$variant => &mut self.$name,)*
+                }
+            }
+        }
+    };
+}
+
+builtins! {
     /// PEM private key blocks (`-----BEGIN ... PRIVATE KEY-----` to the matching END line),
     /// whole.
-    PrivateKey,
+    PrivateKey => private_key,
     /// The password of a URL with credentials (`scheme://user:PASSWORD@host`); only the
     /// password is replaced.
-    UrlPassword,
+    UrlPassword => url_password,
     /// Anthropic API keys (`sk-ant-...`).
-    AnthropicApiKey,
+    AnthropicApiKey => anthropic_api_key,
     /// OpenAI API keys (`sk-...`, `sk-proj-...`, `sk-svcacct-...`, `sk-admin-...`).
-    OpenaiApiKey,
+    OpenaiApiKey => openai_api_key,
     /// AWS access key ids (`AKIA`/`ASIA` + 16 upper-case letters or digits).
-    AwsAccessKeyId,
+    AwsAccessKeyId => aws_access_key_id,
     /// GitHub tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`).
-    GithubToken,
+    GithubToken => github_token,
     /// GitLab personal access tokens (`glpat-`).
-    GitlabToken,
+    GitlabToken => gitlab_token,
     /// Slack tokens (`xoxa-`, `xoxb-`, `xoxp-`, `xoxr-`, `xoxs-`).
-    SlackToken,
+    SlackToken => slack_token,
     /// Slack incoming-webhook URLs (`https://hooks.slack.com/services/...`), whole.
-    SlackWebhook,
+    SlackWebhook => slack_webhook,
     /// Stripe secret and restricted keys (`sk_live_`, `sk_test_`, `rk_live_`, `rk_test_`).
-    StripeKey,
+    StripeKey => stripe_key,
     /// Google API keys (`AIza` + 35 characters).
-    GoogleApiKey,
+    GoogleApiKey => google_api_key,
     /// JSON Web Tokens: three base64url parts whose header decodes to JSON with `"alg"`.
-    Jwt,
+    Jwt => jwt,
     /// The credential of an `Authorization: Bearer` value.
-    BearerToken,
+    BearerToken => bearer_token,
     /// The credential of an `Authorization: Basic` value (decodes to `user:password`).
-    BasicAuth,
+    BasicAuth => basic_auth,
     /// AWS secret access keys: 40 base64 characters within 160 bytes of an `aws`/`secret`
     /// keyword (the weakest evidence of all credentials, so the others take precedence).
-    AwsSecretAccessKey,
+    AwsSecretAccessKey => aws_secret_access_key,
     /// Email addresses.
-    Email,
+    Email => email,
     /// Payment card numbers (Visa, Mastercard, Amex, Discover, JCB, Diners; Luhn).
-    CreditCard,
+    CreditCard => credit_card,
     /// IBANs (country length table and mod-97), with or without spaces.
-    Iban,
+    Iban => iban,
     /// US Social Security numbers (`123-45-6789`, SSA issuing rules).
-    UsSsn,
+    UsSsn => us_ssn,
     /// Phone numbers: E.164 / international (`+` or `00` and an assigned country code),
     /// North American (NANP rules) and national numbers with a trunk `0`, written with
     /// separators.
-    Phone,
+    Phone => phone,
     /// IPv4 and IPv6 addresses (parsed with `std::net`).
-    IpAddress,
+    IpAddress => ip_address,
 }
 
 impl Builtin {
-    /// Every built-in detector, in precedence order (earlier wins an overlap).
-    pub const ALL: [Builtin; 21] = [
-        Builtin::PrivateKey,
-        Builtin::UrlPassword,
-        Builtin::AnthropicApiKey,
-        Builtin::OpenaiApiKey,
-        Builtin::AwsAccessKeyId,
-        Builtin::GithubToken,
-        Builtin::GitlabToken,
-        Builtin::SlackToken,
-        Builtin::SlackWebhook,
-        Builtin::StripeKey,
-        Builtin::GoogleApiKey,
-        Builtin::Jwt,
-        Builtin::BearerToken,
-        Builtin::BasicAuth,
-        Builtin::AwsSecretAccessKey,
-        Builtin::Email,
-        Builtin::CreditCard,
-        Builtin::Iban,
-        Builtin::UsSsn,
-        Builtin::Phone,
-        Builtin::IpAddress,
-    ];
-
-    /// The detector's name: config key, reported type, counter suffix.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Builtin::PrivateKey => "private_key",
-            Builtin::UrlPassword => "url_password",
-            Builtin::AnthropicApiKey => "anthropic_api_key",
-            Builtin::OpenaiApiKey => "openai_api_key",
-            Builtin::AwsAccessKeyId => "aws_access_key_id",
-            Builtin::AwsSecretAccessKey => "aws_secret_access_key",
-            Builtin::GithubToken => "github_token",
-            Builtin::GitlabToken => "gitlab_token",
-            Builtin::SlackToken => "slack_token",
-            Builtin::SlackWebhook => "slack_webhook",
-            Builtin::StripeKey => "stripe_key",
-            Builtin::GoogleApiKey => "google_api_key",
-            Builtin::Jwt => "jwt",
-            Builtin::BearerToken => "bearer_token",
-            Builtin::BasicAuth => "basic_auth",
-            Builtin::Email => "email",
-            Builtin::CreditCard => "credit_card",
-            Builtin::Iban => "iban",
-            Builtin::UsSsn => "us_ssn",
-            Builtin::Phone => "phone",
-            Builtin::IpAddress => "ip_address",
-        }
-    }
-
     /// The detector called `name`.
     pub fn from_name(name: &str) -> Option<Builtin> {
         Builtin::ALL.into_iter().find(|b| b.name() == name)
