@@ -5,8 +5,8 @@ use llmo_cost::catalog::Catalog;
 use llmo_cost::pricing::{price, Tier, Usage};
 use llmo_cost::{matching, CostCalculator};
 use llmo_schema::edits::Edits;
+use llmo_schema::encoder::Encoder;
 use llmo_schema::view::{Batch, ItemKind};
-use llmo_schema::wire::Encoder;
 use llmo_schema::Stage;
 
 fn bench(c: &mut Criterion) {

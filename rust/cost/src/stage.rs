@@ -349,8 +349,8 @@ impl CostCalculator {
 mod tests {
     use super::*;
     use llmo_schema::edits::decode_response;
+    use llmo_schema::encoder::Encoder;
     use llmo_schema::view::ItemKind;
-    use llmo_schema::wire::Encoder;
 
     fn run(
         attrs: &[(&str, serde_json::Value)],

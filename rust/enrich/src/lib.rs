@@ -6,7 +6,7 @@
 //!
 //! ```
 //! use llmo_enrich::{Enricher, EnrichConfig};
-//! use llmo_schema::{Stage, edits::{Edits, decode_response}, view::{Batch, ItemKind}, wire::Encoder};
+//! use llmo_schema::{Stage, edits::{Edits, decode_response}, view::{Batch, ItemKind}, encoder::Encoder};
 //!
 //! let enricher = Enricher::new(EnrichConfig::default());
 //! let mut enc = Encoder::new();

@@ -435,7 +435,7 @@ mod tests {
     fn panics_become_error_codes_and_the_handle_survives() {
         let (r, p, _) = new("fault_injection", "");
         assert_eq!(r, LlmoResult::Ok);
-        let req = llmo_schema::wire::Encoder::new().finish();
+        let req = llmo_schema::encoder::Encoder::new().finish();
         for _ in 0..3 {
             let mut out = empty();
             let mut err = empty();
@@ -476,7 +476,7 @@ mod tests {
     #[test]
     fn processes_and_returns_edits() {
         let (_, p, _) = new("llm_enrichment", "{}");
-        let mut enc = llmo_schema::wire::Encoder::new();
+        let mut enc = llmo_schema::encoder::Encoder::new();
         enc.begin_item(llmo_schema::view::ItemKind::Span, "chat", 4);
         enc.attr_str("gen_ai.system", "openai");
         enc.end_item_without_events_or_body();

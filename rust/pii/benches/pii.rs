@@ -11,8 +11,8 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use llmo_pii::{Engine, PiiConfig, PiiRedactor, Tally};
 use llmo_schema::edits::Edits;
+use llmo_schema::encoder::Encoder;
 use llmo_schema::view::{Batch, ItemKind};
-use llmo_schema::wire::Encoder;
 use llmo_schema::Stage;
 
 fn texts(name: &str) -> Vec<String> {

@@ -524,7 +524,7 @@ impl Stage for PiiRedactor {
 mod tests {
     use super::*;
     use llmo_schema::edits::{decode_response, op, DecodedEdit};
-    use llmo_schema::wire::{encode_json_value, Encoder};
+    use llmo_schema::encoder::{encode_json_value, Encoder};
     use serde_json::json;
 
     /// Runs the stage; positional edits get the key they refer to, for the assertions.
@@ -777,7 +777,7 @@ mod tests {
 
     #[test]
     fn no_field_is_exempt() {
-        use llmo_schema::wire::LinkSpec;
+        use llmo_schema::encoder::LinkSpec;
         let card = "4111 1111 1111 1111";
         let mut enc = Encoder::new();
         enc.begin_item(ItemKind::SpanScope, "lib bob@example.com", 0);

@@ -11,7 +11,7 @@
 //!   withheld when shaped like a secret).
 //!
 //! ```
-//! use llmo_schema::{view::Batch, edits::Edits, wire::Encoder};
+//! use llmo_schema::{view::Batch, edits::Edits, encoder::Encoder};
 //!
 //! // The Go side encodes a view; here we build one by hand.
 //! let mut enc = Encoder::new();
@@ -29,6 +29,8 @@
 
 pub mod attrs;
 pub mod edits;
+#[cfg(any(test, feature = "test-support"))]
+pub mod encoder;
 pub mod glob;
 mod interest;
 pub mod loggable;

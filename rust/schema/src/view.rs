@@ -366,7 +366,7 @@ fn decode_value<'a>(r: &mut Reader<'a>, depth: usize) -> Result<Value<'a>, Decod
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::Encoder;
+    use crate::encoder::Encoder;
 
     #[test]
     fn round_trips_every_value_kind() {
@@ -408,7 +408,7 @@ mod tests {
 
     #[test]
     fn fields_links_scopes_and_lossy_names() {
-        use crate::wire::LinkSpec;
+        use crate::encoder::LinkSpec;
         let mut e = Encoder::new();
         e.begin_item(ItemKind::SpanScope, "lib", 0);
         e.begin_events(0);

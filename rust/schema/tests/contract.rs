@@ -9,8 +9,9 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use llmo_schema::edits::{link, op, Edits, NewValue, ITEM_ITSELF, LINK_BIT};
+use llmo_schema::encoder::{Encoder, LinkSpec};
 use llmo_schema::view::{Field, ItemKind};
-use llmo_schema::wire::{tag, Encoder, LinkSpec, MAX_DEPTH};
+use llmo_schema::wire::{tag, MAX_DEPTH};
 
 fn go_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../go/internal/pipeline")

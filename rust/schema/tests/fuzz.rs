@@ -6,8 +6,8 @@
 //! `PROPTEST_CASES=100000 cargo test --release -p llmo-schema --test fuzz`.
 
 use llmo_schema::edits::decode_response;
+use llmo_schema::encoder::{Encoder, LinkSpec};
 use llmo_schema::view::{is_lossy, Batch, Field, ItemKind, Value};
-use llmo_schema::wire::{Encoder, LinkSpec};
 use proptest::prelude::*;
 
 /// One attribute: key bytes (maybe not UTF-8) and a string value (maybe not UTF-8).

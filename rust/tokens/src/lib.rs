@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use llmo_tokens::{TokenCounter, TokensConfig};
-//! use llmo_schema::{Stage, edits::{Edits, decode_response}, view::{Batch, ItemKind}, wire::Encoder};
+//! use llmo_schema::{Stage, edits::{Edits, decode_response}, view::{Batch, ItemKind}, encoder::Encoder};
 //!
 //! let stage = TokenCounter::new(TokensConfig::default());
 //! let mut enc = Encoder::new();

@@ -4,8 +4,8 @@
 //! "The capital of France is Paris.", so every convention must count the same: 24 in, 7 out.
 
 use llmo_schema::edits::{decode_response, Edits};
+use llmo_schema::encoder::Encoder;
 use llmo_schema::view::{Batch, ItemKind};
-use llmo_schema::wire::Encoder;
 use llmo_schema::Stage;
 use llmo_tokens::{TokenCounter, TokensConfig};
 use serde_json::Value;

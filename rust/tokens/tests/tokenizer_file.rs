@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use llmo_schema::edits::{decode_response, Edits};
+use llmo_schema::encoder::Encoder;
 use llmo_schema::view::{Batch, ItemKind};
-use llmo_schema::wire::Encoder;
 use llmo_schema::Stage;
 use llmo_tokens::TokenCounter;
 use tokenizers::models::wordlevel::WordLevel;

@@ -3,8 +3,8 @@
 //! side is counted from the content as if nothing were reported.
 
 use llmo_schema::edits::{decode_response, Edits};
+use llmo_schema::encoder::Encoder;
 use llmo_schema::view::{Batch, ItemKind};
-use llmo_schema::wire::Encoder;
 use llmo_schema::Stage;
 use llmo_tokens::{TokenCounter, TokensConfig};
 use serde_json::{json, Value};

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use llmo_enrich::{EnrichConfig, Enricher};
 use llmo_schema::edits::{decode_response, op, Edits, ITEM_ITSELF};
+use llmo_schema::encoder::{encode_json_value, Encoder};
 use llmo_schema::view::{Batch, ItemKind};
-use llmo_schema::wire::{encode_json_value, Encoder};
 use llmo_schema::Stage;
 use serde_json::{json, Value};
 
