@@ -23,7 +23,7 @@
 //! nested values such as a redacted log body) empty, bytes and maps at any depth up to
 //! [`crate::wire::MAX_DEPTH`].
 
-use crate::wire::tag;
+use crate::wire::{put, tag};
 
 /// Edit operation codes. Numbers are never reused.
 #[allow(missing_docs)]
@@ -119,36 +119,24 @@ impl Tree {
 fn put_tree(buf: &mut Vec<u8>, t: &Tree) {
     match t {
         Tree::Empty => buf.push(tag::EMPTY),
-        Tree::Str(s) => {
-            buf.push(tag::STR);
-            put_str(buf, s);
-        }
-        Tree::Bool(b) => buf.extend_from_slice(&[tag::BOOL, *b as u8]),
-        Tree::Int(i) => {
-            buf.push(tag::INT);
-            buf.extend_from_slice(&i.to_le_bytes());
-        }
-        Tree::Double(d) => {
-            buf.push(tag::DOUBLE);
-            buf.extend_from_slice(&d.to_le_bytes());
-        }
+        Tree::Str(s) => put::str_value(buf, s.as_bytes()),
+        Tree::Bool(b) => put::bool_value(buf, *b),
+        Tree::Int(i) => put::int_value(buf, *i),
+        Tree::Double(d) => put::double_value(buf, *d),
         Tree::Bytes(b) => {
             buf.push(tag::BYTES);
-            buf.extend_from_slice(&(b.len() as u32).to_le_bytes());
-            buf.extend_from_slice(b);
+            put::bytes(buf, b);
         }
         Tree::Array(a) => {
-            buf.push(tag::ARRAY);
-            buf.extend_from_slice(&(a.len() as u32).to_le_bytes());
+            put::head(buf, tag::ARRAY, a.len());
             for x in a {
                 put_tree(buf, x);
             }
         }
         Tree::Map(m) => {
-            buf.push(tag::MAP);
-            buf.extend_from_slice(&(m.len() as u32).to_le_bytes());
+            put::head(buf, tag::MAP, m.len());
             for (k, v) in m {
-                put_str(buf, k);
+                put::bytes(buf, k.as_bytes());
                 put_tree(buf, v);
             }
         }
@@ -214,32 +202,19 @@ impl Edits {
     }
 
     fn value(&mut self, v: &NewValue<'_>) {
+        let buf = &mut self.buf;
         match v {
-            NewValue::Str(s) => {
-                self.buf.push(tag::STR);
-                put_str(&mut self.buf, s);
-            }
-            NewValue::Int(i) => {
-                self.buf.push(tag::INT);
-                self.buf.extend_from_slice(&i.to_le_bytes());
-            }
-            NewValue::Double(d) => {
-                self.buf.push(tag::DOUBLE);
-                self.buf.extend_from_slice(&d.to_le_bytes());
-            }
-            NewValue::Bool(b) => {
-                self.buf.push(tag::BOOL);
-                self.buf.push(*b as u8);
-            }
+            NewValue::Str(s) => put::str_value(buf, s.as_bytes()),
+            NewValue::Int(i) => put::int_value(buf, *i),
+            NewValue::Double(d) => put::double_value(buf, *d),
+            NewValue::Bool(b) => put::bool_value(buf, *b),
             NewValue::StrArray(a) => {
-                self.buf.push(tag::ARRAY);
-                self.buf.extend_from_slice(&(a.len() as u32).to_le_bytes());
+                put::head(buf, tag::ARRAY, a.len());
                 for s in a.iter() {
-                    self.buf.push(tag::STR);
-                    put_str(&mut self.buf, s);
+                    put::str_value(buf, s.as_bytes());
                 }
             }
-            NewValue::Tree(t) => put_tree(&mut self.buf, t),
+            NewValue::Tree(t) => put_tree(buf, t),
         }
     }
 
@@ -335,8 +310,7 @@ impl Edits {
 }
 
 fn put_str(buf: &mut Vec<u8>, s: &str) {
-    buf.extend_from_slice(&(s.len() as u32).to_le_bytes());
-    buf.extend_from_slice(s.as_bytes());
+    put::bytes(buf, s.as_bytes());
 }
 
 #[cfg(any(test, feature = "test-support"))]

@@ -3,7 +3,7 @@
 //! has none of this).
 
 use crate::view::{Field, ItemKind};
-use crate::wire::tag;
+use crate::wire::{put, tag};
 
 /// A span link for [`Encoder::end_item_parts`]: attribute keys and trace state as raw bytes,
 /// values already encoded.
@@ -36,8 +36,7 @@ impl Encoder {
     }
 
     fn put_str(&mut self, s: &[u8]) {
-        self.buf.extend_from_slice(&(s.len() as u32).to_le_bytes());
-        self.buf.extend_from_slice(s);
+        put::bytes(&mut self.buf, s);
     }
 
     fn open_attrs(&mut self) {
@@ -85,28 +84,29 @@ impl Encoder {
 
     /// Adds an int attribute.
     pub fn attr_int(&mut self, key: &str, v: i64) {
-        let mut b = vec![tag::INT];
-        b.extend_from_slice(&v.to_le_bytes());
+        let mut b = Vec::with_capacity(9);
+        put::int_value(&mut b, v);
         self.attr_raw(key, &b);
     }
 
     /// Adds a double attribute.
     pub fn attr_double(&mut self, key: &str, v: f64) {
-        let mut b = vec![tag::DOUBLE];
-        b.extend_from_slice(&v.to_le_bytes());
+        let mut b = Vec::with_capacity(9);
+        put::double_value(&mut b, v);
         self.attr_raw(key, &b);
     }
 
     /// Adds a bool attribute.
     pub fn attr_bool(&mut self, key: &str, v: bool) {
-        self.attr_raw(key, &[tag::BOOL, v as u8]);
+        let mut b = Vec::with_capacity(2);
+        put::bool_value(&mut b, v);
+        self.attr_raw(key, &b);
     }
 
     /// An encoded string value; the bytes need not be UTF-8.
     pub fn value_str(v: &[u8]) -> Vec<u8> {
-        let mut b = vec![tag::STR];
-        b.extend_from_slice(&(v.len() as u32).to_le_bytes());
-        b.extend_from_slice(v);
+        let mut b = Vec::with_capacity(5 + v.len());
+        put::str_value(&mut b, v);
         b
     }
 
@@ -181,30 +181,25 @@ pub fn encode_json_value(v: &serde_json::Value, out: &mut Vec<u8>) {
     use serde_json::Value as J;
     match v {
         J::Null => out.push(tag::EMPTY),
-        J::Bool(b) => out.extend_from_slice(&[tag::BOOL, *b as u8]),
+        J::Bool(b) => put::bool_value(out, *b),
         J::Number(n) => {
             if let Some(i) = n.as_i64() {
-                out.push(tag::INT);
-                out.extend_from_slice(&i.to_le_bytes());
+                put::int_value(out, i);
             } else {
-                out.push(tag::DOUBLE);
-                out.extend_from_slice(&n.as_f64().unwrap_or(0.0).to_le_bytes());
+                put::double_value(out, n.as_f64().unwrap_or(0.0));
             }
         }
-        J::String(s) => out.extend_from_slice(&Encoder::value_str(s.as_bytes())),
+        J::String(s) => put::str_value(out, s.as_bytes()),
         J::Array(a) => {
-            out.push(tag::ARRAY);
-            out.extend_from_slice(&(a.len() as u32).to_le_bytes());
+            put::head(out, tag::ARRAY, a.len());
             for e in a {
                 encode_json_value(e, out);
             }
         }
         J::Object(m) => {
-            out.push(tag::MAP);
-            out.extend_from_slice(&(m.len() as u32).to_le_bytes());
+            put::head(out, tag::MAP, m.len());
             for (k, e) in m {
-                out.extend_from_slice(&(k.len() as u32).to_le_bytes());
-                out.extend_from_slice(k.as_bytes());
+                put::bytes(out, k.as_bytes());
                 encode_json_value(e, out);
             }
         }

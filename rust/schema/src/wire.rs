@@ -144,3 +144,44 @@ impl<'a> Reader<'a> {
         Ok(n)
     }
 }
+
+/// Writers of the value format: the one codec every encoder of this crate writes with (the
+/// stages' edits, and the test-side request encoder); [`crate::view`] is its reader.
+pub(crate) mod put {
+    use super::tag;
+
+    /// A string or bytes payload: `u32 len` + bytes.
+    pub(crate) fn bytes(buf: &mut Vec<u8>, b: &[u8]) {
+        buf.extend_from_slice(&(b.len() as u32).to_le_bytes());
+        buf.extend_from_slice(b);
+    }
+
+    /// A string value.
+    pub(crate) fn str_value(buf: &mut Vec<u8>, s: &[u8]) {
+        buf.push(tag::STR);
+        bytes(buf, s);
+    }
+
+    /// An int value.
+    pub(crate) fn int_value(buf: &mut Vec<u8>, i: i64) {
+        buf.push(tag::INT);
+        buf.extend_from_slice(&i.to_le_bytes());
+    }
+
+    /// A double value.
+    pub(crate) fn double_value(buf: &mut Vec<u8>, d: f64) {
+        buf.push(tag::DOUBLE);
+        buf.extend_from_slice(&d.to_le_bytes());
+    }
+
+    /// A bool value.
+    pub(crate) fn bool_value(buf: &mut Vec<u8>, b: bool) {
+        buf.extend_from_slice(&[tag::BOOL, b as u8]);
+    }
+
+    /// The head of an array or map value (`tag` + `u32 n`); its elements follow.
+    pub(crate) fn head(buf: &mut Vec<u8>, tag: u8, n: usize) {
+        buf.push(tag);
+        buf.extend_from_slice(&(n as u32).to_le_bytes());
+    }
+}
