@@ -199,9 +199,6 @@ func putDuplicate(m pcommon.Map, key, first, second string) {
 	pair.CopyTo(m)
 }
 
-// counts returns how many spans and log records a batch holds.
-func spanCount(td ptrace.Traces) int { return td.SpanCount() }
-
 // FuzzChain runs any OTLP traces or logs message (or, when data does not decode, one record
 // built from it) through the chain with a secret planted where the fuzzer says.
 func FuzzChain(f *testing.F) {
@@ -256,13 +253,13 @@ func FuzzChain(f *testing.F) {
 			if err != nil || !bytes.Contains(in, []byte(secret)) {
 				t.Fatalf("the secret was not planted (where %d): %v", where, err)
 			}
-			want := spanCount(td)
+			want := td.SpanCount()
 			c.tsink.Reset()
 			if err := c.traces.ConsumeTraces(ctx, td); err != nil {
 				t.Fatalf("traces refused: %v", err)
 			}
 			got := c.tsink.AllTraces()
-			if len(got) != 1 || spanCount(got[0]) != want {
+			if len(got) != 1 || got[0].SpanCount() != want {
 				t.Fatalf("sent %d spans, %d batches came out", want, len(got))
 			}
 			if out, err = (&ptrace.ProtoMarshaler{}).MarshalTraces(got[0]); err != nil {

@@ -85,8 +85,6 @@ pub mod keys {
     pub const PII_COUNT: &str = "llm_observatory.pii.count";
     /// Sorted distinct types found on the item (string array), e.g. `["email", "phone"]`.
     pub const PII_TYPES: &str = "llm_observatory.pii.types";
-    /// Prefix of the keys above. Scanned like any other: a record may arrive carrying them.
-    pub const PII_PREFIX: &str = "llm_observatory.pii.";
 }
 
 /// Counter names the stage reports per batch (the Go side turns them into metrics).

@@ -49,23 +49,10 @@ impl ItemKind {
         }
     }
 
-    /// True for the resource kinds.
-    pub fn is_resource(self) -> bool {
-        matches!(self, ItemKind::SpanResource | ItemKind::LogResource)
-    }
-
     /// True for kinds whose attributes are shared by the spans or records that follow them
     /// (resources and scopes).
     pub fn is_shared(self) -> bool {
         !matches!(self, ItemKind::Span | ItemKind::Log)
-    }
-
-    /// True for the kinds of the traces signal.
-    pub fn is_traces(self) -> bool {
-        matches!(
-            self,
-            ItemKind::Span | ItemKind::SpanResource | ItemKind::SpanScope
-        )
     }
 }
 
@@ -433,7 +420,7 @@ mod tests {
         let buf = e.finish();
         let b = Batch::decode(&buf).unwrap();
         assert_eq!(b.items[0].kind, ItemKind::SpanScope);
-        assert!(b.items[0].kind.is_shared() && b.items[0].kind.is_traces());
+        assert!(b.items[0].kind.is_shared());
         assert_eq!(
             b.items[0].fields,
             [(Field::ScopeVersion, Value::Str("1.0"))]
