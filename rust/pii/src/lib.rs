@@ -8,7 +8,9 @@
 //!   rules, SSA rules, `std::net`, JWT headers).
 //! * [`Engine`]: detectors + custom regexes + allow lists + actions, for one string at a time:
 //!   plain text, JSON-aware ([`Engine::redact_json`]: the JSON stays valid and byte-identical
-//!   outside the findings), or bytes.
+//!   outside the findings), or bytes. Inside, finding (`scan`: the built-in scanners, a file
+//!   per family; `find`: custom regexes, allow lists, overlaps) is kept apart from marking
+//!   (`mark`: masks, keyed hashes, drop) and from the JSON walk (`json`).
 //! * [`PiiRedactor`]: the [`llmo_schema::Stage`] over a batch view.
 //! * [`config`]: the processor config ([`PiiConfig`]), errors naming the key.
 //!
@@ -67,16 +69,19 @@
 pub mod config;
 pub mod detectors;
 mod engine;
+mod find;
 mod json;
+mod mark;
+mod outcome;
 mod scan;
 pub mod stage;
 pub mod validate;
 
 pub use config::{Action, ConfigError, PiiConfig};
-pub use detectors::Builtin;
-pub use engine::{
-    DetectorId, Engine, Finding, Redacted, Tally, UNSCANNABLE_MARKER, UNSCANNABLE_TYPE,
-};
+pub use detectors::{Builtin, DetectorId};
+pub use engine::Engine;
+pub use find::Finding;
+pub use outcome::{Redacted, Tally, UNSCANNABLE_MARKER, UNSCANNABLE_TYPE};
 pub use stage::PiiRedactor;
 
 /// Attributes this processor writes on items with findings.

@@ -17,7 +17,8 @@ use llmo_schema::view::{is_lossy, Batch, Field, Item, ItemKind, Value};
 use llmo_schema::{Interest, Stage};
 
 use crate::config::{ConfigError, PiiConfig};
-use crate::engine::{Engine, Redacted, Tally, UNSCANNABLE_MARKER};
+use crate::engine::Engine;
+use crate::outcome::{Redacted, Tally, UNSCANNABLE_MARKER};
 use crate::{counters, keys};
 
 /// Ints of at least this magnitude may be card numbers (13 digits); smaller ones are not

@@ -186,3 +186,105 @@ fn clean_json_is_returned_unchanged() {
     .unwrap();
     assert_eq!(e.redact(&raw, &mut Tally::default()), Redacted::Unchanged);
 }
+
+/// `s` redacted as JSON by the default engine; `None` when it is not JSON.
+fn red(s: &str) -> Option<String> {
+    let e = Engine::new(&PiiConfig::default()).unwrap();
+    match e.redact_json(s, &mut Tally::default())? {
+        Redacted::Changed(s) => Some(s),
+        Redacted::Unchanged => Some(s.to_string()),
+        Redacted::Drop => Some("<dropped>".into()),
+    }
+}
+
+#[test]
+fn only_the_finding_changes() {
+    let j = r#"[ {"role": "user", "parts": [{"type": "text", "content": "I am bob@example.com, call 415-555-2671"}]} ]"#;
+    let r = red(j).unwrap();
+    assert_eq!(
+        r,
+        r#"[ {"role": "user", "parts": [{"type": "text", "content": "I am <EMAIL>, call <PHONE>"}]} ]"#
+    );
+}
+
+#[test]
+fn escapes_map_back_to_raw_bytes() {
+    let j = r#"{"content":"caf\u00e9\n\"quoted\" mail: bob@example.com\tend \u00e9"}"#;
+    let r = red(j).unwrap();
+    assert_eq!(
+        r,
+        r#"{"content":"caf\u00e9\n\"quoted\" mail: <EMAIL>\tend \u00e9"}"#
+    );
+    // the finding itself is escaped
+    let j = r#"{"c":"mail bob\u0040example.com now"}"#;
+    assert_eq!(red(j).unwrap(), r#"{"c":"mail <EMAIL> now"}"#);
+    // surrogate pairs before the finding
+    let j = r#"{"c":"\ud83d\ude00 bob@example.com"}"#;
+    assert_eq!(red(j).unwrap(), r#"{"c":"\ud83d\ude00 <EMAIL>"}"#);
+}
+
+#[test]
+fn keys_and_numbers_are_scanned() {
+    assert_eq!(
+        red(r#"{"bob@example.com": 1}"#).unwrap(),
+        r#"{"<EMAIL>": 1}"#
+    );
+    assert_eq!(
+        red(r#"{"card": 4111111111111111, "n": 42}"#).unwrap(),
+        r#"{"card": "<CREDIT_CARD>", "n": 42}"#
+    );
+}
+
+#[test]
+fn markers_that_need_escaping_are_escaped() {
+    let e =
+        Engine::new(&PiiConfig::from_json(br#"{"mask_template": "\"{TYPE}\\"}"#).unwrap()).unwrap();
+    let Some(Redacted::Changed(r)) = e.redact_json(r#"["bob@example.com"]"#, &mut Tally::default())
+    else {
+        panic!()
+    };
+    assert_eq!(r, r#"["\"EMAIL\\"]"#);
+    let v: serde_json::Value = serde_json::from_str(&r).unwrap();
+    assert_eq!(v[0], "\"EMAIL\\");
+}
+
+#[test]
+fn not_json_is_none() {
+    for s in [
+        "{",
+        "[1,]",
+        "{\"a\" 1}",
+        "{\"a\":1}}",
+        "[\"\\x\"]",
+        "[\"\\ud800\"]",
+        "[tru]",
+        "[1.]",
+        "{} x",
+        "[\"unterminated]",
+        "[\"ends in a backslash\\",
+    ] {
+        assert_eq!(red(s), None, "{s}");
+    }
+    for s in [
+        "{}",
+        "[]",
+        " [1, -2.5e+3, true, false, null, {\"a\": []}] ",
+        "{\"a\":{\"b\":[[]]}}",
+    ] {
+        assert_eq!(red(s).as_deref(), Some(s), "{s}");
+    }
+}
+
+#[test]
+fn deep_nesting_does_not_recurse() {
+    let depth = 200_000;
+    let s = format!(
+        "{}\"a@example.com\"{}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let r = red(&s).unwrap();
+    assert!(r.contains("\"<EMAIL>\""));
+    let broken = "[".repeat(depth);
+    assert_eq!(red(&broken), None);
+}

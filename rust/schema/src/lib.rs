@@ -7,6 +7,7 @@
 //!   (spans, log records) that carry keys a stage asked for, with only those keys.
 //! * [`edits`]: what a stage sends back: set/delete attribute (or body) per item, plus counters.
 //! * [`Interest`]: which keys a stage reads, so the Go side prunes the batch before encoding it.
+//! * [`config`]: reading a stage's config, errors naming the YAML key path.
 //! * [`loggable`]: user-supplied strings made fit for the collector's own log (bounded, and
 //!   withheld when shaped like a secret).
 //!
@@ -28,6 +29,7 @@
 //! ```
 
 pub mod attrs;
+pub mod config;
 pub mod edits;
 #[cfg(any(test, feature = "test-support"))]
 pub mod encoder;
