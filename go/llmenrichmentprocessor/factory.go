@@ -18,5 +18,7 @@ func NewFactory() processor.Factory {
 }
 
 func createDefaultConfig() component.Config {
-	return &Config{Envelope: pipeline.DefaultEnvelope(), KeepSourceAttributes: true, InferProvider: true}
+	cfg := &Config{Envelope: pipeline.DefaultEnvelope()}
+	pipeline.Defaults(metadataKind, cfg)
+	return cfg
 }

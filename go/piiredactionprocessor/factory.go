@@ -17,11 +17,9 @@ func NewFactory() processor.Factory {
 		createDefaultConfig, newProcessor)
 }
 
-// createDefaultConfig mirrors the Rust defaults (rust/pii/src/config.rs).
+// createDefaultConfig takes the defaults from the Rust stage (rust/pii/src/config.rs).
 func createDefaultConfig() component.Config {
-	return &Config{
-		Envelope: pipeline.DefaultEnvelope(), LogBodies: true, SpanEvents: true, ResourceAttributes: true,
-		Action: "mask", MaskTemplate: "<{TYPE}>", HashTemplate: "<{TYPE}:hmac:{HASH}>",
-		HashLength: 16, MaxValueBytes: 16 << 20,
-	}
+	cfg := &Config{Envelope: pipeline.DefaultEnvelope()}
+	pipeline.Defaults(metadataKind, cfg)
+	return cfg
 }

@@ -18,8 +18,7 @@ func NewFactory() processor.Factory {
 }
 
 func createDefaultConfig() component.Config {
-	return &Config{
-		Envelope: pipeline.DefaultEnvelope(), CountInput: true, CountOutput: true,
-		MaxContentBytes: 1 << 20, FillEstimatedUsage: true,
-	}
+	cfg := &Config{Envelope: pipeline.DefaultEnvelope()}
+	pipeline.Defaults(metadataKind, cfg)
+	return cfg
 }

@@ -113,6 +113,24 @@ func Validate(kind string, configJSON []byte) error {
 	return nil
 }
 
+// Defaults returns the default config of a processor kind as JSON with the YAML keys: the
+// Rust library is the one place defaults are written.
+func Defaults(kind string) ([]byte, error) {
+	if err := CheckABI(); err != nil {
+		return nil, err
+	}
+	k := []byte(kind)
+	var out, errBuf C.llmo_buffer
+	code := C.llmo_processor_defaults(bytesPtr(k), C.size_t(len(k)), &out, &errBuf)
+	runtime.KeepAlive(k)
+	if code != C.LLMO_RESULT_OK {
+		return nil, takeError(code, &errBuf)
+	}
+	b := C.GoBytes(unsafe.Pointer(out.ptr), C.int(out.len))
+	C.llmo_buffer_free(out)
+	return b, nil
+}
+
 // Interest returns the interest set as JSON (see rust/schema/src/interest.rs).
 func (p *Processor) Interest() ([]byte, error) {
 	p.mu.RLock()

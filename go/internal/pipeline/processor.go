@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -115,6 +116,22 @@ func New(set processor.Settings, kind string, env Envelope, wire any, tel Teleme
 		return nil, err
 	}
 	return p, nil
+}
+
+// Defaults fills cfg (a component Config, its JSON tags the YAML keys) with the Rust stage's
+// defaults, the one place they are written. Every key must land in a field: a default the Go
+// config does not carry is a build defect, so it panics (createDefaultConfig cannot fail), and
+// the components' generated tests catch it before any release.
+func Defaults(kind string, cfg any) {
+	b, err := bridge.Defaults(kind)
+	if err == nil {
+		d := json.NewDecoder(bytes.NewReader(b))
+		d.DisallowUnknownFields()
+		err = d.Decode(cfg)
+	}
+	if err != nil {
+		panic(fmt.Sprintf("the default %s config from the Rust library does not fit the Go config: %v", kind, err))
+	}
 }
 
 // Validate checks a component config by letting the Rust stage parse it, so the rules and

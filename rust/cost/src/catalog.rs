@@ -112,10 +112,21 @@ fn entries_of(
     entries
 }
 
+/// Why a LiteLLM price map was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum PriceMapError {
+    /// Not a JSON object of models.
+    #[error("not a LiteLLM price map: {0}")]
+    NotAPriceMap(serde_json::Error),
+    /// An object, but no model in it has a price.
+    #[error("no priced models in it")]
+    NoPricedModels,
+}
+
 impl Catalog {
     /// Parses a catalog in the generated format.
-    pub fn parse(json: &str) -> Result<Self, String> {
-        let raw: RawCatalog<'_> = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    pub fn parse(json: &str) -> Result<Self, serde_json::Error> {
+        let raw: RawCatalog<'_> = serde_json::from_str(json)?;
         Ok(Catalog {
             date: raw.catalog_date,
             entries: entries_of(raw.models, None),
@@ -125,12 +136,12 @@ impl Catalog {
     /// This catalog with the entries of a file in LiteLLM's
     /// `model_prices_and_context_window.json` format laid over it (the file wins for the
     /// models it lists). `date` is the file's price date, written with the costs it gives.
-    pub fn with_litellm_file(&self, json: &str, date: &str) -> Result<Self, String> {
+    pub fn with_litellm_file(&self, json: &str, date: &str) -> Result<Self, PriceMapError> {
         let models: HashMap<String, HashMap<String, &RawValue>> =
-            serde_json::from_str(json).map_err(|e| format!("not a LiteLLM price map: {e}"))?;
+            serde_json::from_str(json).map_err(PriceMapError::NotAPriceMap)?;
         let file = entries_of(models, Some(date));
         if file.is_empty() {
-            return Err("no priced models in it".into());
+            return Err(PriceMapError::NoPricedModels);
         }
         let mut c = self.clone();
         c.entries.extend(file);

@@ -4,9 +4,11 @@
 //! integers of attodollars until they are written.
 
 pub mod catalog;
+pub mod config;
 pub mod matching;
 pub mod overrides;
 pub mod pricing;
 pub mod stage;
 
-pub use stage::{CostCalculator, CostConfig};
+pub use config::{ConfigError, CostConfig};
+pub use stage::CostCalculator;

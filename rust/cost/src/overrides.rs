@@ -4,14 +4,15 @@
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use llmo_schema::glob::glob_match;
 
 use crate::catalog::{parse_atto, Atto, Entry};
+use crate::config::ConfigError;
 
 /// One user price, as written in YAML (LiteLLM's rate names, USD per token).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PriceOverride {
     /// Model id or glob pattern (`*` any run, `?` one character), case-insensitive; matched
@@ -65,9 +66,11 @@ pub struct Overrides {
 
 const ATTO: Atto = 1_000_000_000_000_000_000;
 
-fn rate(key: String, n: &serde_json::Number) -> Result<Atto, String> {
-    parse_atto(&n.to_string())
-        .ok_or_else(|| format!("{key}: must be a non-negative number, got {n}"))
+fn rate(key: String, n: &serde_json::Number) -> Result<Atto, ConfigError> {
+    parse_atto(&n.to_string()).ok_or_else(|| ConfigError::Invalid {
+        key,
+        reason: format!("must be a non-negative number, got {n}"),
+    })
 }
 
 impl Overrides {
@@ -75,30 +78,34 @@ impl Overrides {
     pub fn new(
         prices: &[PriceOverride],
         discounts: &HashMap<String, serde_json::Number>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, ConfigError> {
         let mut rules = Vec::with_capacity(prices.len());
         for (i, p) in prices.iter().enumerate() {
             let at = |field: &str| format!("prices[{i}].{field}");
+            let invalid = |field: &str, reason: String| ConfigError::Invalid {
+                key: at(field),
+                reason,
+            };
             let model = p.model.trim().to_ascii_lowercase();
             if model.is_empty() || model.bytes().all(|b| b == b'*' || b == b'?') {
-                return Err(format!(
-                    "{}: must name a model or family (a pattern of only wildcards would price every model)",
-                    at("model")
+                return Err(invalid(
+                    "model",
+                    "must name a model or family (a pattern of only wildcards would price every model)".into(),
                 ));
             }
             let from = match &p.effective_from {
                 None => i64::MIN,
                 Some(s) => parse_instant(s).ok_or_else(|| {
-                    format!(
-                        "{}: {s:?} is not a date (2026-03-01) or an RFC 3339 instant (2026-03-01T12:00:00Z)",
-                        at("effective_from")
+                    invalid(
+                        "effective_from",
+                        format!("{s:?} is not a date (2026-03-01) or an RFC 3339 instant (2026-03-01T12:00:00Z)"),
                     )
                 })?,
             };
             let mode = match p.mode.as_deref() {
                 None | Some("chat") => "chat",
                 Some("embedding") => "embedding",
-                Some(m) => return Err(format!("{}: {m:?} is not chat or embedding", at("mode"))),
+                Some(m) => return Err(invalid("mode", format!("{m:?} is not chat or embedding"))),
             };
             let mut rates = HashMap::new();
             let fields = [
@@ -141,9 +148,10 @@ impl Overrides {
         for (provider, m) in discounts {
             let v = rate(format!("provider_discounts.{provider}"), m)?;
             if v > 10 * ATTO {
-                return Err(format!(
-                    "provider_discounts.{provider}: {m} is a multiplier (0.9 = 10% off), not a percentage"
-                ));
+                return Err(ConfigError::Invalid {
+                    key: format!("provider_discounts.{provider}"),
+                    reason: format!("{m} is a multiplier (0.9 = 10% off), not a percentage"),
+                });
             }
             d.insert(provider.clone(), v);
         }
@@ -276,7 +284,7 @@ mod tests {
 
     fn rules(v: serde_json::Value) -> Result<Overrides, String> {
         let prices: Vec<PriceOverride> = serde_json::from_value(v).unwrap();
-        Overrides::new(&prices, &HashMap::new())
+        Overrides::new(&prices, &HashMap::new()).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -355,7 +363,7 @@ mod tests {
         assert!(e.starts_with("prices[0].input_cost_per_token:"), "{e}");
         let d: HashMap<String, serde_json::Number> =
             serde_json::from_value(json!({"openai": 90})).unwrap();
-        let e = Overrides::new(&[], &d).unwrap_err();
+        let e = Overrides::new(&[], &d).unwrap_err().to_string();
         assert!(e.starts_with("provider_discounts.openai:"), "{e}");
     }
 }

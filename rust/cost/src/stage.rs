@@ -1,9 +1,6 @@
 //! The `cost_calculation` stage: prices each LLM span / GenAI operation record.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-
-use serde::Deserialize;
 
 use llmo_schema::attrs as a;
 use llmo_schema::edits::{Edits, NewValue, ITEM_ITSELF};
@@ -11,7 +8,8 @@ use llmo_schema::view::{Batch, Item, Value};
 use llmo_schema::{Interest, Stage};
 
 use crate::catalog::{Catalog, Entry};
-use crate::overrides::{Overrides, PriceOverride};
+use crate::config::{ConfigError, CostConfig};
+use crate::overrides::Overrides;
 use crate::pricing::{price, usd, Cost, Tier, Usage};
 
 /// `llm_observatory.cost.*` breakdown and provenance.
@@ -46,25 +44,6 @@ pub mod counters {
     pub const UNKNOWN_MODEL: &str = "unknown_model";
 }
 
-/// `cost_calculation` settings.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct CostConfig {
-    /// Trust a cost the instrumentation reported (`gen_ai.usage.cost`) over the catalog's.
-    pub prefer_reported_cost: bool,
-    /// A newer price map in LiteLLM's `model_prices_and_context_window.json` format, laid over
-    /// the embedded catalog (the file wins for the models it lists).
-    pub pricing_file: Option<String>,
-    /// The date the file's prices are from (`YYYY-MM-DD`), written with the costs it gives;
-    /// default: the file's modification date.
-    pub pricing_file_date: Option<String>,
-    /// User prices by model pattern, tried before the catalog (see [`PriceOverride`]).
-    pub prices: Vec<PriceOverride>,
-    /// Semconv provider name -> multiplier applied to every cost of that provider (0.8 = 20%
-    /// off, e.g. a negotiated discount).
-    pub provider_discounts: HashMap<String, serde_json::Number>,
-}
-
 /// The stage.
 pub struct CostCalculator {
     cfg: CostConfig,
@@ -74,12 +53,8 @@ pub struct CostCalculator {
 
 impl CostCalculator {
     /// Parses the JSON config (keys named in errors) and builds the stage on the embedded catalog.
-    pub fn from_json(json: &[u8]) -> Result<Self, String> {
-        let cfg: CostConfig = if json.iter().all(u8::is_ascii_whitespace) {
-            CostConfig::default()
-        } else {
-            serde_json::from_slice(json).map_err(|e| e.to_string())?
-        };
+    pub fn from_json(json: &[u8]) -> Result<Self, ConfigError> {
+        let cfg: CostConfig = llmo_schema::config::from_json(json, &[])?;
         let overrides = Overrides::new(&cfg.prices, &cfg.provider_discounts)?;
         let catalog = match &cfg.pricing_file {
             None => Cow::Borrowed(Catalog::embedded()),
@@ -87,9 +62,10 @@ impl CostCalculator {
         };
         if let Some(d) = &cfg.pricing_file_date {
             if crate::overrides::parse_instant(d).is_none() {
-                return Err(format!(
-                    "pricing_file_date: {d:?} is not a date (2026-11-01)"
-                ));
+                return Err(ConfigError::Invalid {
+                    key: "pricing_file_date".into(),
+                    reason: format!("{d:?} is not a date (2026-11-01)"),
+                });
             }
         }
         Ok(Self {
@@ -100,8 +76,11 @@ impl CostCalculator {
     }
 }
 
-fn load_pricing_file(path: &str, date: Option<&str>) -> Result<Catalog, String> {
-    let err = |e: &dyn std::fmt::Display| format!("pricing_file: {path}: {e}");
+fn load_pricing_file(path: &str, date: Option<&str>) -> Result<Catalog, ConfigError> {
+    let err = |e: &dyn std::fmt::Display| ConfigError::PricingFile {
+        path: path.to_string(),
+        reason: e.to_string(),
+    };
     let text = std::fs::read_to_string(path).map_err(|e| err(&e))?;
     let date = match date {
         Some(d) => d.to_string(),
@@ -542,13 +521,17 @@ mod tests {
         assert_eq!(o["llm_observatory.cost.catalog_date"], json!("2026-11-01"));
         let missing = CostCalculator::from_json(br#"{"pricing_file": "/nonexistent/p.json"}"#)
             .err()
-            .unwrap();
+            .unwrap()
+            .to_string();
         assert!(
             missing.starts_with("pricing_file: /nonexistent/p.json:"),
             "{missing}"
         );
         std::fs::write(&path, "not json").unwrap();
-        let broken = CostCalculator::from_json(cfg.as_bytes()).err().unwrap();
+        let broken = CostCalculator::from_json(cfg.as_bytes())
+            .err()
+            .unwrap()
+            .to_string();
         assert!(broken.contains("not a LiteLLM price map"), "{broken}");
         std::fs::remove_dir_all(&dir).ok();
     }

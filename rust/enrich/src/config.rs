@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use llmo_schema::attrs;
 
 /// `llm_enrichment` settings.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EnrichConfig {
     /// Keep the instrumentation's own attributes (e.g. `llm.token_count.prompt`) after their
@@ -43,9 +43,9 @@ impl Default for EnrichConfig {
 /// A configuration problem, naming the key.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
-    /// The JSON did not parse or had an unknown key or wrong type.
-    #[error("{0}")]
-    Parse(String),
+    /// A key that is unknown or of the wrong type (its path named).
+    #[error(transparent)]
+    Parse(#[from] llmo_schema::config::ParseError),
     /// A mapping targets a name we do not write.
     #[error("attribute_mappings: \"{from}\" maps to \"{to}\", which is not one of the normalized names ({})", attrs::NORMALIZED.join(", "))]
     UnknownTarget {
@@ -62,11 +62,7 @@ pub enum ConfigError {
 impl EnrichConfig {
     /// Parses and validates the JSON form of the YAML config.
     pub fn from_json(json: &[u8]) -> Result<Self, ConfigError> {
-        let cfg: Self = if json.iter().all(u8::is_ascii_whitespace) {
-            Self::default()
-        } else {
-            serde_json::from_slice(json).map_err(|e| ConfigError::Parse(e.to_string()))?
-        };
+        let cfg: Self = llmo_schema::config::from_json(json, &[])?;
         cfg.validate()?;
         Ok(cfg)
     }

@@ -12,7 +12,7 @@
 /**
  * The ABI version. Bump it on any change to a signature, a wire format or a result code.
  */
-#define LLMO_ABI_VERSION 4
+#define LLMO_ABI_VERSION 5
 
 /**
  * Result of a call. Numbers are never reused.
@@ -103,6 +103,18 @@ llmo_result llmo_processor_new(const uint8_t *kind,
                                size_t config_len,
                                struct llmo_processor **out,
                                struct llmo_buffer *err_out);
+
+/**
+ * Writes the default config of processor `kind` (JSON, the YAML keys) to `*out` (free it
+ * with [`llmo_buffer_free`]). On failure `*err_out` gets the reason.
+ *
+ * # Safety
+ * `kind` points to `kind_len` readable bytes; `out` is writable; `err_out` is null or writable.
+ */
+llmo_result llmo_processor_defaults(const uint8_t *kind,
+                                    size_t kind_len,
+                                    struct llmo_buffer *out,
+                                    struct llmo_buffer *err_out);
 
 /**
  * Frees a processor. Null is ignored.

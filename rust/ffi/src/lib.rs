@@ -22,7 +22,7 @@ use llmo_schema::view::Batch;
 use llmo_schema::Stage;
 
 /// The ABI version. Bump it on any change to a signature, a wire format or a result code.
-pub const LLMO_ABI_VERSION: u32 = 4;
+pub const LLMO_ABI_VERSION: u32 = 5;
 
 /// Result of a call. Numbers are never reused.
 #[repr(u32)]
@@ -226,6 +226,49 @@ fn make_stage(kind: &[u8], config: &[u8]) -> Result<Box<dyn Stage>, (LlmoResult,
     }
 }
 
+/// The default config of a processor kind as JSON with the YAML keys: the one place the
+/// defaults are written (the Go factories read them from here).
+fn default_config(kind: &[u8]) -> Result<Vec<u8>, (LlmoResult, String)> {
+    let json = match kind {
+        b"llm_enrichment" => serde_json::to_value(llmo_enrich::EnrichConfig::default()),
+        b"token_counting" => serde_json::to_value(llmo_tokens::TokensConfig::default()),
+        b"cost_calculation" => serde_json::to_value(llmo_cost::CostConfig::default()),
+        b"pii_redaction" => serde_json::to_value(llmo_pii::PiiConfig::default()),
+        other => {
+            return Err((
+                LlmoResult::UnknownProcessor,
+                format!(
+                    "unknown processor kind {:?}",
+                    String::from_utf8_lossy(other)
+                ),
+            ))
+        }
+    };
+    let mut json = json.map_err(|e| {
+        (
+            LlmoResult::InvalidConfig,
+            format!("the default config does not serialize: {e}"),
+        )
+    })?;
+    prune(&mut json);
+    Ok(json.to_string().into_bytes())
+}
+
+/// Drops what a default leaves unset (nulls, empty lists and maps), so the Go config keeps
+/// its zero values there and YAML merges into nothing.
+fn prune(v: &mut serde_json::Value) {
+    use serde_json::Value as J;
+    if let J::Object(m) = v {
+        m.values_mut().for_each(prune);
+        m.retain(|_, v| match v {
+            J::Null => false,
+            J::Array(a) => !a.is_empty(),
+            J::Object(o) => !o.is_empty(),
+            _ => true,
+        });
+    }
+}
+
 /// The ABI version this library implements ([`LLMO_ABI_VERSION`]).
 #[no_mangle]
 pub extern "C" fn llmo_abi_version() -> u32 {
@@ -259,6 +302,32 @@ pub unsafe extern "C" fn llmo_processor_new(
             let stage = make_stage(slice(kind, kind_len), slice(config, config_len))?;
             let handle = Box::into_raw(Box::new(LlmoProcessor { stage }));
             out.write(handle);
+            Ok(())
+        })
+    }
+}
+
+/// Writes the default config of processor `kind` (JSON, the YAML keys) to `*out` (free it
+/// with [`llmo_buffer_free`]). On failure `*err_out` gets the reason.
+///
+/// # Safety
+/// `kind` points to `kind_len` readable bytes; `out` is writable; `err_out` is null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn llmo_processor_defaults(
+    kind: *const u8,
+    kind_len: usize,
+    out: *mut LlmoBuffer,
+    err_out: *mut LlmoBuffer,
+) -> LlmoResult {
+    quiet_panics();
+    if kind.is_null() || out.is_null() {
+        return LlmoResult::NullParameter;
+    }
+    // SAFETY: pointers and lengths come from the caller as documented.
+    unsafe {
+        boundary(err_out, || {
+            let json = default_config(slice(kind, kind_len))?;
+            out.write(LlmoBuffer::from_vec(json));
             Ok(())
         })
     }
@@ -418,6 +487,24 @@ mod tests {
             assert_eq!(&buf[..n], r.to_string().as_bytes());
         }
         assert_eq!(LlmoResult::try_from(6), Err(6));
+    }
+
+    #[test]
+    fn every_kind_accepts_its_own_defaults() {
+        for kind in [
+            "llm_enrichment",
+            "token_counting",
+            "cost_calculation",
+            "pii_redaction",
+        ] {
+            let json = default_config(kind.as_bytes()).unwrap();
+            let text = String::from_utf8(json.clone()).unwrap();
+            assert!(text.starts_with('{') && text.len() > 2, "{kind}: {text}");
+            assert!(make_stage(kind.as_bytes(), &json).is_ok(), "{kind}: {text}");
+        }
+        let (code, msg) = default_config(b"nope").unwrap_err();
+        assert_eq!(code, LlmoResult::UnknownProcessor);
+        assert!(msg.contains("nope"), "{msg}");
     }
 
     #[test]

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model_map::Encoding;
 
 /// `token_counting` settings.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TokensConfig {
     /// Count input tokens when the provider did not report them.
@@ -45,9 +45,9 @@ impl Default for TokensConfig {
 /// A configuration problem, naming the key.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
-    /// The JSON did not parse or had an unknown key or wrong type.
-    #[error("{0}")]
-    Parse(String),
+    /// A key that is unknown or of the wrong type (its path named).
+    #[error(transparent)]
+    Parse(#[from] llmo_schema::config::ParseError),
     /// An unknown encoding name.
     #[error("model_tokenizers: \"{pattern}\" maps to \"{encoding}\", expected o200k_base or cl100k_base")]
     UnknownEncoding {
@@ -74,11 +74,7 @@ pub enum ConfigError {
 impl TokensConfig {
     /// Parses and validates the JSON form of the YAML config.
     pub fn from_json(json: &[u8]) -> Result<Self, ConfigError> {
-        let cfg: Self = if json.iter().all(u8::is_ascii_whitespace) {
-            Self::default()
-        } else {
-            serde_json::from_slice(json).map_err(|e| ConfigError::Parse(e.to_string()))?
-        };
+        let cfg: Self = llmo_schema::config::from_json(json, &[])?;
         if cfg.max_content_bytes == 0 {
             return Err(ConfigError::ZeroCap);
         }
