@@ -26,7 +26,7 @@ BINARY     := $(DIST_DIR)/otelcol-llm
 CONFIG     ?= configs/default.yaml
 CARGO_TEST_FLAGS ?=
 
-.PHONY: layers faults-lib contract fuzz catalog cost-reference test-deploy build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 lint fmt clean tools header header-check rust-lib
+.PHONY: fixtures bench-requests bench-go layers faults-lib contract fuzz catalog cost-reference test-deploy build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 lint fmt clean tools header header-check rust-lib
 
 ## ---- tools (pinned) -------------------------------------------------------------------
 tools: $(CBINDGEN) $(OCB) $(MDATAGEN)
@@ -173,20 +173,46 @@ test-deploy: $(BINARY)
 ## ---- all ----------------------------------------------------------------------------
 test: test-rust test-go test-e2e test-deploy
 
-bench: bench-rust bench-w1
+bench: bench-go bench-rust bench-w1
 
-bench-rust:
-	cargo bench --workspace
+# The one W1 and W2 fixture every benchmark reads: batch 0 (512 spans, 512 log records) of the
+# load generator, which bench-w1 also sends. The Rust benches read what the Go side makes of
+# it for each stage (go/internal/pipeline TestWriteBenchRequests).
+LOADGEN_SOURCES := $(wildcard tests/cmd/loadgen/*.go)
+fixtures: testdata/w1/traces.pb testdata/w2/traces.pb
 
-# W1 end to end: the same binary without and with our processors, alternated in one run.
+testdata/%/traces.pb: $(LOADGEN_SOURCES)
+	cd tests && go run ./cmd/loadgen -workload $* -dump ../testdata/$*
+
+BENCH_REQUESTS := $(CURDIR)/target/bench-requests
+bench-requests: fixtures $(BRIDGE_LIB)
+	cd go && LLMO_BENCH_REQUESTS=$(BENCH_REQUESTS) go test -count=1 -run '^TestWriteBenchRequests$$' ./internal/pipeline
+
+# Each processor set of the performance table on W1 and W2 batches, in process (ns per span,
+# bytes and allocations per batch).
+bench-go: fixtures $(BRIDGE_LIB)
+	cd go && go test -run '^$$' -bench . -benchmem ./...
+
+bench-rust: bench-requests
+	LLMO_BENCH_REQUESTS=$(BENCH_REQUESTS) cargo bench --workspace
+
+# End to end: the same binary without and with our processors, alternated in one run, the
+# collector pinned to one core and the load generator and sink to the other, so the collector's
+# CPU seconds per span measure the processors' share (tests/bench/w1.sh). W1: independent calls,
+# a quarter without usage; W2: conversations resent every turn, no usage.
+BENCH_E2E = PIN=1 CONCURRENCY=8 tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml
 bench-w1: $(BINARY)
-	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/enrichment.yaml
-	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/tokens.yaml
-	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/cost.yaml
-	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/pii.yaml
-	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/baseline.yaml tests/bench/configs/stock-redaction.yaml
+	$(BENCH_E2E) tests/bench/configs/enrichment.yaml
+	$(BENCH_E2E) tests/bench/configs/tokens.yaml
+	$(BENCH_E2E) tests/bench/configs/enrichment-cost.yaml
+	$(BENCH_E2E) tests/bench/configs/cost.yaml
+	$(BENCH_E2E) tests/bench/configs/pii.yaml
+	$(BENCH_E2E) tests/bench/configs/all-four.yaml
+	LOADGEN_ARGS='-workload w2' $(BENCH_E2E) tests/bench/configs/tokens.yaml
+	LOADGEN_ARGS='-workload w2' $(BENCH_E2E) tests/bench/configs/all-four.yaml
+	$(BENCH_E2E) tests/bench/configs/stock-redaction.yaml
 	# head to head: the stock redaction processor as the baseline, ours as the candidate
-	CONCURRENCY=16 tests/bench/w1.sh $(BINARY) tests/bench/configs/stock-redaction.yaml tests/bench/configs/pii.yaml
+	PIN=1 CONCURRENCY=8 tests/bench/w1.sh $(BINARY) tests/bench/configs/stock-redaction.yaml tests/bench/configs/pii.yaml
 
 fmt:
 	cargo fmt --all

@@ -212,6 +212,8 @@ for c, name in [("delivered_per_s", "delivered items/s"), ("accepted_per_s", "ac
                 ("cpu_s", "CPU s per run"), ("peak_rss_mb", "peak RSS MB")]:
     b, k = med["baseline"][c], med["candidate"][c]
     print("%-22s %14.2f %14.2f %10.3f" % (name, b, k, k / b if b else float("nan")))
+b, k = med["baseline"]["cpu_s_per_M"], med["candidate"]["cpu_s_per_M"]
+print("\nCPU per span, baseline/candidate (1.0 = the candidate's processors cost nothing): %.3f" % (b / k if k else float("nan")))
 lost = [(r["round"], r["config"], int(r["sent"]) - int(r["delivered"])) for r in rows if int(r["delivered"]) < int(r["sent"])]
 if lost:
     print("\nWARNING: items lost between loadgen and sink:", lost)

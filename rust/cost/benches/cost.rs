@@ -1,12 +1,12 @@
-//! Cost per span: catalog lookup + arithmetic (goal < 1 us warm), and a whole 102-item view.
+//! Cost per span: catalog lookup + arithmetic (goal < 1 us warm), and the shared W1/W2
+//! fixture batches as the Go side sends them.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use llmo_cost::catalog::Catalog;
 use llmo_cost::pricing::{price, Tier, Usage};
 use llmo_cost::{matching, CostCalculator};
 use llmo_schema::edits::Edits;
-use llmo_schema::encoder::Encoder;
-use llmo_schema::view::{Batch, ItemKind};
+use llmo_schema::view::Batch;
 use llmo_schema::Stage;
 
 fn bench(c: &mut Criterion) {
@@ -37,35 +37,22 @@ fn bench(c: &mut Criterion) {
             price(e, usage, Tier::Standard, false)
         })
     });
-    let mut enc = Encoder::new();
-    for i in 0..102u32 {
-        enc.begin_item(ItemKind::Span, "chat", i);
-        enc.attr_str("gen_ai.provider.name", "openai");
-        enc.attr_str(
-            "gen_ai.response.model",
-            if i % 2 == 0 {
-                "gpt-4o-2024-08-06"
-            } else {
-                "gpt-4o-mini"
-            },
-        );
-        enc.attr_int("gen_ai.usage.input_tokens", 812);
-        enc.attr_int("gen_ai.usage.output_tokens", 90);
-        enc.end_item_without_events_or_body();
-    }
-    let view = enc.finish();
     let stage = CostCalculator::from_json(b"").unwrap();
-    g.throughput(Throughput::Elements(102));
-    g.bench_function("stage/102_llm_items", |b| {
-        b.iter_batched(
-            Edits::new,
-            |mut edits| {
-                stage.process(&Batch::decode(&view).unwrap(), &mut edits);
-                edits.finish()
-            },
-            BatchSize::SmallInput,
-        )
-    });
+    // the shared W1/W2 fixture as the Go side sends it to cost_calculation alone
+    for (name, view) in llmo_schema::encoder::bench_requests("cost_calculation") {
+        let items = Batch::decode(&view).unwrap().items.len();
+        g.throughput(Throughput::Elements(items as u64));
+        g.bench_function(format!("stage/{name}"), |b| {
+            b.iter_batched(
+                Edits::new,
+                |mut edits| {
+                    stage.process(&Batch::decode(&view).unwrap(), &mut edits);
+                    edits.finish()
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
     g.finish();
 }
 

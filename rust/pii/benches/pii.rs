@@ -6,13 +6,14 @@
 //! * `values/clean`: the clean corpus value by value (per-call overhead included);
 //! * `json/messages`: GenAI message JSON (conversations of 1-4 KB turns of the clean corpus),
 //!   JSON-aware;
-//! * `stage/batch`: a 64-item view through the stage (decode, scan, edits).
+//! * `stage/w1/traces` ...: the shared W1/W2 fixture batches (512 spans or log records) as
+//!   the Go side sends them, through the stage (decode, scan, edits); throughput in request
+//!   bytes.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use llmo_pii::{Engine, PiiConfig, PiiRedactor, Tally};
 use llmo_schema::edits::Edits;
-use llmo_schema::encoder::Encoder;
-use llmo_schema::view::{Batch, ItemKind};
+use llmo_schema::view::Batch;
 use llmo_schema::Stage;
 
 fn texts(name: &str) -> Vec<String> {
@@ -81,59 +82,21 @@ fn bench(c: &mut Criterion) {
         })
     });
 
-    // 64 items: 16 LLM spans with message JSON (some PII), 48 ordinary spans
-    let mut enc = Encoder::new();
-    let mut bytes = 0u64;
-    for i in 0..64u32 {
-        enc.begin_item(ItemKind::Span, "span", i);
-        let mut attr = |enc: &mut Encoder, k: &str, v: &str| {
-            bytes += v.len() as u64;
-            enc.attr_str(k, v);
-        };
-        if i % 4 == 0 {
-            let content = format!(
-                "{} {}",
-                clean[i as usize % clean.len()],
-                dense[i as usize % dense.len()]
-            );
-            let msgs = serde_json::json!([{"role": "user", "parts": [{"type": "text", "content": content}]}]);
-            attr(&mut enc, "gen_ai.input.messages", &msgs.to_string());
-            attr(&mut enc, "gen_ai.request.model", "gpt-4o");
-        } else {
-            attr(&mut enc, "http.request.method", "GET");
-            attr(
-                &mut enc,
-                "url.full",
-                "https://api.example.com/v1/orders?page=2",
-            );
-            attr(&mut enc, "server.address", "api.example.com");
-            attr(
-                &mut enc,
-                "user_agent.original",
-                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36",
-            );
-            attr(
-                &mut enc,
-                "db.query.text",
-                "SELECT id, total FROM orders WHERE customer_id = $1 LIMIT 50",
-            );
-            enc.attr_int("http.response.status_code", 200);
-        }
-        enc.end_item_without_events_or_body();
-    }
-    let view = enc.finish();
+    // the shared W1/W2 fixture as the Go side sends it: every string of every item
     let stage = PiiRedactor::from_json(b"").unwrap();
-    g.throughput(Throughput::Bytes(bytes));
-    g.bench_function("stage/batch_64", |b| {
-        b.iter_batched(
-            Edits::new,
-            |mut edits| {
-                stage.process(&Batch::decode(&view).unwrap(), &mut edits);
-                edits.finish()
-            },
-            BatchSize::SmallInput,
-        )
-    });
+    for (name, view) in llmo_schema::encoder::bench_requests("pii_redaction") {
+        g.throughput(Throughput::Bytes(view.len() as u64));
+        g.bench_function(format!("stage/{name}"), |b| {
+            b.iter_batched(
+                Edits::new,
+                |mut edits| {
+                    stage.process(&Batch::decode(&view).unwrap(), &mut edits);
+                    edits.finish()
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
     g.finish();
 }
 

@@ -214,3 +214,23 @@ impl Encoder {
         self.attr_raw(key, &b);
     }
 }
+
+/// The requests the Go side made of the shared W1 and W2 fixture batches for the stage `kind`
+/// (`make bench-requests` writes them to `$LLMO_BENCH_REQUESTS`, by default
+/// `target/bench-requests`), named `w1/traces`, `w1/logs`, `w2/traces`, `w2/logs`: the data
+/// the benches measure, the same the Go benchmarks and the end-to-end runs send.
+pub fn bench_requests(kind: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = std::env::var("LLMO_BENCH_REQUESTS").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/bench-requests").to_string()
+    });
+    let mut out = Vec::new();
+    for workload in ["w1", "w2"] {
+        for signal in ["traces", "logs"] {
+            let path = format!("{dir}/{workload}/{kind}.{signal}.bin");
+            let bytes = std::fs::read(&path)
+                .unwrap_or_else(|e| panic!("{path}: {e} (run `make bench-requests`)"));
+            out.push((format!("{workload}/{signal}"), bytes));
+        }
+    }
+    out
+}

@@ -58,19 +58,75 @@ const (
 	AttrKind       = "loadgen.kind"       // "llm" | "http" | "db"
 	AttrConvention = "loadgen.convention" // Convention.String() on LLM items
 	AttrPII        = "loadgen.pii"        // true when some text of the item contains PII
+	// W2 only: the conversation an item belongs to and its turn.
+	AttrConversation = "loadgen.conversation"
+	AttrTurn         = "loadgen.turn"
 )
 
 // Stats describes what a generated batch contains.
 type Stats struct {
 	Items, LLM, PIITexts, Texts int
+	NoUsage                     int // LLM items without reported usage
 	ByConvention                [numConventions]int
 }
 
+// Workload names what the LLM items look like.
+type Workload string
+
+const (
+	// W1: independent calls with 1-4 KB prompts and completions.
+	W1 Workload = "w1"
+	// W2: multi-turn conversations (agent loops, chats): each call resends the conversation
+	// so far, 10-40 turns, and reports no usage, so every call needs counting.
+	W2 Workload = "w2"
+)
+
+// DefaultNoUsagePercent is the share of W1 LLM items that report no usage: streaming calls
+// made without include_usage are common, and token_counting must count them.
+const DefaultNoUsagePercent = 25
+
 type Generator struct {
-	seed int64
+	seed     int64
+	workload Workload
+	noUsage  int
 }
 
-func NewGenerator(seed int64) *Generator { return &Generator{seed: seed} }
+// NewGenerator makes W1 with DefaultNoUsagePercent.
+func NewGenerator(seed int64) *Generator {
+	return &Generator{seed: seed, workload: W1, noUsage: DefaultNoUsagePercent}
+}
+
+// WithWorkload selects W1 or W2.
+func (g *Generator) WithWorkload(w Workload) *Generator { g.workload = w; return g }
+
+// WithNoUsagePercent sets the share of W1 LLM items without usage (W2 never has usage).
+func (g *Generator) WithNoUsagePercent(p int) *Generator { g.noUsage = p; return g }
+
+// usageKey tells the attributes an instrumentation writes only when the provider reported usage.
+func usageKey(k string) bool {
+	return strings.Contains(k, "usage") || strings.Contains(k, "token_count")
+}
+
+// withoutUsage drops the usage attributes, as when a streamed call reports none.
+func (it *item) withoutUsage() {
+	kept := it.attrs[:0]
+	for _, a := range it.attrs {
+		if !usageKey(a.k) {
+			kept = append(kept, a)
+		}
+	}
+	it.attrs = kept
+}
+
+// decide is a deterministic yes with probability pct/100 for (batch, index), drawn apart from
+// the batch's random stream so turning it on does not change the rest of the data.
+func (g *Generator) decide(b, i, pct int) bool {
+	h := uint64(g.seed)*0x9e3779b97f4a7c15 ^ uint64(b)<<32 ^ uint64(i)
+	h ^= h >> 31
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 29
+	return int(h%100) < pct
+}
 
 var words = strings.Fields(`the a of to and in is that for it as with was on be by this are at from or an
 which have not but had all were when there can more if will one about their what so out up them into
@@ -146,9 +202,18 @@ func (g *Generator) items(b, n int) ([]item, Stats) {
 	llmIdx := 0
 	for i := 0; i < n; i++ {
 		if isLLM[i] {
-			conv := Convention((b*nLLM + llmIdx) % int(numConventions))
+			global := b*nLLM + llmIdx
+			conv := Convention(global % int(numConventions))
 			llmIdx++
-			out[i] = g.llmItem(r, conv, &st)
+			if g.workload == W2 {
+				out[i] = g.turnItem(global, conv, &st)
+			} else {
+				out[i] = g.llmItem(r, conv, &st)
+			}
+			if g.workload == W2 || g.decide(b, i, g.noUsage) {
+				out[i].withoutUsage()
+				st.NoUsage++
+			}
 			st.LLM++
 			st.ByConvention[conv]++
 		} else {
@@ -437,4 +502,97 @@ func (g *Generator) Logs(b, n int) (plog.Logs, Stats) {
 		putAttrs(lr.Attributes(), it)
 	}
 	return ld, st
+}
+
+// W2 conversations: conversation c (40 consecutive LLM items) has 10-40 turns; the item at
+// turn t sends the system prompt, every user and assistant message before it and the new user
+// message, and carries the new assistant message as its completion. A message's text depends
+// only on (seed, conversation, index), so it is resent byte for byte on every later turn.
+const w2Slots = 40
+
+type message struct{ role, content string }
+
+func (g *Generator) conversation(c, upto int) []message {
+	msgs := []message{{"system", "You are a helpful assistant that uses tools when needed."}}
+	for j := 0; j <= upto; j++ {
+		r := rand.New(rand.NewSource(g.seed*7_919 + int64(c)*1_000_003 + int64(j)))
+		role, minB, maxB := "user", 100, 600
+		if j%2 == 1 {
+			role, minB, maxB = "assistant", 200, 1000
+		}
+		msgs = append(msgs, message{role, text(r, minB, maxB, r.Intn(100) < PIIPercent)})
+	}
+	return msgs
+}
+
+func (g *Generator) turnItem(global int, conv Convention, st *Stats) item {
+	c := global / w2Slots
+	turns := 10 + int(uint64(c)*0x9e3779b97f4a7c15>>40)%31
+	t := (global % w2Slots) % turns
+	all := g.conversation(c, 2*t+1) // ... user t, assistant t
+	in, completion := all[:len(all)-1], all[len(all)-1].content
+	prov := providers[c%len(providers)]
+	model := models[prov][c%len(models[prov])]
+	it := item{kind: "llm", conv: conv, body: in[len(in)-1].content, texts: len(all)}
+	st.Texts += len(all)
+	it.add(AttrConversation, int64(c))
+	it.add(AttrTurn, int64(t))
+	semconv := func(ms []message) string {
+		parts := make([]map[string]any, len(ms))
+		for i, m := range ms {
+			parts[i] = map[string]any{"role": m.role, "parts": []map[string]any{{"type": "text", "content": m.content}}}
+		}
+		b, _ := json.Marshal(parts)
+		return string(b)
+	}
+	switch conv {
+	case ConvGenAINew, ConvGenAIOld:
+		it.name = "chat " + model
+		if conv == ConvGenAINew {
+			it.add("gen_ai.provider.name", prov)
+		} else {
+			it.add("gen_ai.system", prov)
+		}
+		it.add("gen_ai.operation.name", "chat")
+		it.add("gen_ai.request.model", model)
+		it.add("gen_ai.input.messages", semconv(in))
+		it.add("gen_ai.output.messages", semconv([]message{{"assistant", completion}}))
+	case ConvOpenLLMetry:
+		it.name = prov + ".chat"
+		it.add("gen_ai.system", prov)
+		it.add("llm.request.type", "chat")
+		it.add("gen_ai.request.model", model)
+		for i, m := range in {
+			it.add(fmt.Sprintf("gen_ai.prompt.%d.role", i), m.role)
+			it.add(fmt.Sprintf("gen_ai.prompt.%d.content", i), m.content)
+		}
+		it.add("gen_ai.completion.0.role", "assistant")
+		it.add("gen_ai.completion.0.content", completion)
+	case ConvOpenInference:
+		it.name = "ChatCompletion"
+		it.add("openinference.span.kind", "LLM")
+		it.add("llm.model_name", model)
+		it.add("llm.provider", prov)
+		for i, m := range in {
+			it.add(fmt.Sprintf("llm.input_messages.%d.message.role", i), m.role)
+			it.add(fmt.Sprintf("llm.input_messages.%d.message.content", i), m.content)
+		}
+		it.add("llm.output_messages.0.message.role", "assistant")
+		it.add("llm.output_messages.0.message.content", completion)
+	case ConvVercelAI:
+		it.name = "ai.streamText.doStream"
+		it.add("operation.name", "ai.streamText.doStream")
+		it.add("ai.model.id", model)
+		it.add("ai.model.provider", prov+".chat")
+		ms := make([]map[string]any, len(in))
+		for i, m := range in {
+			ms[i] = map[string]any{"role": m.role, "content": m.content}
+		}
+		b, _ := json.Marshal(ms)
+		it.add("ai.prompt.messages", string(b))
+		it.add("ai.response.text", completion)
+		it.add("gen_ai.system", prov)
+		it.add("gen_ai.request.model", model)
+	}
+	return it
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -138,5 +139,81 @@ func TestLogs(t *testing.T) {
 	}
 	if n != 102 {
 		t.Fatalf("want 102 LLM log records, got %d", n)
+	}
+}
+
+func TestW1QuarterReportsNoUsage(t *testing.T) {
+	g := NewGenerator(3)
+	var llm, none int
+	for b := 0; b < 8; b++ {
+		td, st := g.Traces(b, 512)
+		llm += st.LLM
+		none += st.NoUsage
+		spans := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
+		n := 0
+		for i := 0; i < spans.Len(); i++ {
+			a := spans.At(i).Attributes()
+			if v, ok := a.Get(AttrKind); !ok || v.Str() != "llm" {
+				continue
+			}
+			has := false
+			a.Range(func(k string, _ pcommon.Value) bool { has = has || usageKey(k); return !has })
+			if !has {
+				n++
+			}
+		}
+		if n != st.NoUsage {
+			t.Fatalf("batch %d: %d LLM spans without usage, stats say %d", b, n, st.NoUsage)
+		}
+	}
+	if share := float64(none) / float64(llm); share < 0.2 || share > 0.3 {
+		t.Fatalf("%d of %d LLM items without usage (%.2f), want about 0.25", none, llm, share)
+	}
+}
+
+func TestW2ResendsTheConversation(t *testing.T) {
+	g := NewGenerator(5).WithWorkload(W2)
+	td, st := g.Traces(0, 512)
+	if st.NoUsage != st.LLM || st.LLM != 102 {
+		t.Fatalf("stats %+v: every W2 call must lack usage", st)
+	}
+	// the OpenLLMetry items of one conversation: a later turn starts with the earlier messages
+	prompts := map[int64][]string{} // turn -> prompt contents
+	spans := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
+	for i := 0; i < spans.Len(); i++ {
+		a := spans.At(i).Attributes()
+		c, ok := a.Get(AttrConversation)
+		if !ok || c.Int() != 0 {
+			continue
+		}
+		turn, _ := a.Get(AttrTurn)
+		var ps []string
+		for j := 0; ; j++ {
+			v, ok := a.Get(fmt.Sprintf("gen_ai.prompt.%d.content", j))
+			if !ok {
+				break
+			}
+			ps = append(ps, v.Str())
+		}
+		if len(ps) > 0 {
+			prompts[turn.Int()] = ps
+		}
+	}
+	if len(prompts) < 2 {
+		t.Fatalf("want OpenLLMetry items of several turns of conversation 0, got %d", len(prompts))
+	}
+	for t1, p1 := range prompts {
+		for t2, p2 := range prompts {
+			if t1 < t2 {
+				if len(p2) != len(p1)+2*int(t2-t1) {
+					t.Fatalf("turn %d has %d messages, turn %d has %d", t1, len(p1), t2, len(p2))
+				}
+				for k := range p1 {
+					if p1[k] != p2[k] {
+						t.Fatalf("message %d differs between turns %d and %d", k, t1, t2)
+					}
+				}
+			}
+		}
 	}
 }

@@ -14,11 +14,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
@@ -64,10 +66,23 @@ func main() {
 	headers := flag.String("headers", "", "extra gRPC metadata, k=v,k2=v2 (e.g. signoz-ingestion-key=abc)")
 	timeout := flag.Duration("timeout", 10*time.Second, "per-request timeout")
 	quiet := flag.Bool("quiet", false, "only print the RESULT line")
+	workload := flag.String("workload", "w1", "w1 (independent calls) | w2 (multi-turn conversations, no usage)")
+	noUsage := flag.Int("no-usage-percent", DefaultNoUsagePercent, "w1: share of LLM items that report no usage")
+	dump := flag.String("dump", "", "write batch 0 (traces.pb and logs.pb, OTLP protobuf) into this directory and exit")
 	flag.Parse()
 
 	if *signal != "traces" && *signal != "logs" {
 		fatalf("-signal must be traces or logs")
+	}
+	if *workload != string(W1) && *workload != string(W2) {
+		fatalf("-workload must be w1 or w2")
+	}
+	gen := NewGenerator(*seed).WithWorkload(Workload(*workload)).WithNoUsagePercent(*noUsage)
+	if *dump != "" {
+		if err := dumpBatch(gen, *batchSize, *dump); err != nil {
+			fatalf("dump: %v", err)
+		}
+		return
 	}
 	conn, err := grpc.NewClient(*endpoint,
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
@@ -96,7 +111,6 @@ func main() {
 	}
 
 	// Pre-generate per-sender pools so generation cost stays out of the measurement.
-	gen := NewGenerator(*seed)
 	pools := make([][]payload, *concurrency)
 	for w := range pools {
 		pools[w] = make([]payload, *pool)
@@ -228,4 +242,25 @@ func main() {
 func fatalf(f string, a ...any) {
 	fmt.Fprintf(os.Stderr, "loadgen: "+f+"\n", a...)
 	os.Exit(2)
+}
+
+// dumpBatch writes batch 0 as OTLP protobuf: the fixture the benchmarks read.
+func dumpBatch(gen *Generator, n int, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	td, _ := gen.Traces(0, n)
+	tb, err := (&ptrace.ProtoMarshaler{}).MarshalTraces(td)
+	if err != nil {
+		return err
+	}
+	ld, _ := gen.Logs(0, n)
+	lb, err := (&plog.ProtoMarshaler{}).MarshalLogs(ld)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "traces.pb"), tb, 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "logs.pb"), lb, 0o644)
 }

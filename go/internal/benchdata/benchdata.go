@@ -1,0 +1,114 @@
+// Package benchdata gives the Go benchmarks the one W1 and W2 fixture every benchmark of
+// the repository reads (testdata/w1, testdata/w2 at the top, written by `make fixtures` from
+// the load generator tests/cmd/loadgen), and runs a processor over fresh copies of a batch
+// without keeping b.N batches alive (which would make the garbage collector, not the
+// processor, the thing measured).
+package benchdata
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// Workloads: W1 independent calls (a quarter without usage), W2 multi-turn conversations.
+const (
+	W1 = "w1"
+	W2 = "w2"
+)
+
+func path(tb testing.TB, workload, file string) string {
+	_, here, _, ok := runtime.Caller(0)
+	if !ok {
+		tb.Fatal("benchdata: no caller information")
+	}
+	p := filepath.Join(filepath.Dir(here), "..", "..", "..", "testdata", workload, file)
+	if _, err := os.Stat(p); err != nil {
+		tb.Fatalf("benchdata: %v (run `make fixtures`)", err)
+	}
+	return p
+}
+
+// Traces is batch 0 of the workload: 512 spans.
+func Traces(tb testing.TB, workload string) ptrace.Traces {
+	b, err := os.ReadFile(path(tb, workload, "traces.pb"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	td, err := (&ptrace.ProtoUnmarshaler{}).UnmarshalTraces(b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return td
+}
+
+// Logs is batch 0 of the workload: 512 log records.
+func Logs(tb testing.TB, workload string) plog.Logs {
+	b, err := os.ReadFile(path(tb, workload, "logs.pb"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ld, err := (&plog.ProtoUnmarshaler{}).UnmarshalLogs(b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ld
+}
+
+const pool = 8
+
+// RunTraces times process on a fresh copy of src per iteration and reports ns/span.
+func RunTraces(b *testing.B, src ptrace.Traces, process func(ptrace.Traces) error) {
+	copies := make([]ptrace.Traces, pool)
+	refill := func() {
+		for i := range copies {
+			copies[i] = ptrace.NewTraces()
+			src.CopyTo(copies[i])
+		}
+	}
+	refill()
+	b.ReportAllocs()
+	b.SetBytes(int64((&ptrace.ProtoMarshaler{}).TracesSize(src)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i > 0 && i%pool == 0 {
+			b.StopTimer()
+			refill()
+			b.StartTimer()
+		}
+		if err := process(copies[i%pool]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*src.SpanCount()), "ns/span")
+}
+
+// RunLogs times process on a fresh copy of src per iteration and reports ns/record.
+func RunLogs(b *testing.B, src plog.Logs, process func(plog.Logs) error) {
+	copies := make([]plog.Logs, pool)
+	refill := func() {
+		for i := range copies {
+			copies[i] = plog.NewLogs()
+			src.CopyTo(copies[i])
+		}
+	}
+	refill()
+	b.ReportAllocs()
+	b.SetBytes(int64((&plog.ProtoMarshaler{}).LogsSize(src)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i > 0 && i%pool == 0 {
+			b.StopTimer()
+			refill()
+			b.StartTimer()
+		}
+		if err := process(copies[i%pool]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*src.LogRecordCount()), "ns/record")
+}
