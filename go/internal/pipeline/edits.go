@@ -255,12 +255,30 @@ func (r *reader) tree(dst pcommon.Value, depth int) {
 }
 
 func decodeResponse(b []byte, targets []target, in *Interest) (*response, error) {
+	resp := &response{}
+	if err := resp.decode(b, targets, in); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// reset empties the response for reuse, keeping its edit slice (the pipeline reuses one
+// response per pooled encoder, so a batch's edits cost no allocation).
+func (resp *response) reset() {
+	clear(resp.edits) // drop the strings and trees they hold
+	resp.edits = resp.edits[:0]
+	resp.counters = nil
+}
+
+// decode reads and checks a whole response into resp (reusing its edit slice).
+func (resp *response) decode(b []byte, targets []target, in *Interest) error {
+	resp.reset()
 	r := &reader{b: b}
 	n := int(r.u32())
 	if !r.need(n) { // an edit takes more than one byte
-		return nil, r.err
+		return r.err
 	}
-	resp := &response{edits: make([]edit, 0, n)}
+	resp.edits = slices.Grow(resp.edits, n)
 	var c sentCounter
 	for i := 0; i < n && r.err == nil; i++ {
 		e := edit{item: r.u32(), sub: r.u32(), op: r.u8()}
@@ -291,17 +309,17 @@ func decodeResponse(b []byte, targets []target, in *Interest) (*response, error)
 			break
 		}
 		if err := e.check(targets, in, &c); err != nil {
-			return nil, err
+			return err
 		}
 		// an item's edits are applied together (positions name the map as it was sent)
 		if k := len(resp.edits); k > 0 && e.item < resp.edits[k-1].item {
-			return nil, fmt.Errorf("pipeline: edit for item %d after item %d: edits must come in item order", e.item, resp.edits[k-1].item)
+			return fmt.Errorf("pipeline: edit for item %d after item %d: edits must come in item order", e.item, resp.edits[k-1].item)
 		}
 		resp.edits = append(resp.edits, e)
 	}
 	nc := int(r.u32())
 	if !r.need(nc * 16) { // a counter takes at least 16 bytes
-		return nil, r.err
+		return r.err
 	}
 	resp.counters = make(Counters, nc)
 	for i := 0; i < nc && r.err == nil; i++ {
@@ -309,12 +327,12 @@ func decodeResponse(b []byte, targets []target, in *Interest) (*response, error)
 		resp.counters[k] += r.u64()
 	}
 	if r.err != nil {
-		return nil, r.err
+		return r.err
 	}
 	if r.pos != len(b) {
-		return nil, fmt.Errorf("pipeline: %d trailing bytes in response", len(b)-r.pos)
+		return fmt.Errorf("pipeline: %d trailing bytes in response", len(b)-r.pos)
 	}
-	return resp, nil
+	return nil
 }
 
 // check reports an edit that does not fit the batch.
@@ -538,19 +556,124 @@ func applyItem(in *Interest, t *target, edits []edit) {
 	}
 	// Grow the item's attribute map once instead of once per new key.
 	t.attrs.EnsureCapacity(t.attrs.Len() + adds)
+	var srcs renames
+	srcs.collect(t.attrs, edits)
 	for i := range edits {
 		e := &edits[i]
 		switch e.op {
 		case opSetAttr:
+			if e.sub == itemItself {
+				srcs.set(t.attrs, edits, i)
+				continue
+			}
 			m, _ := t.attrMap(e.sub)
 			e.val.copyTo(m.PutEmpty(e.key))
 		case opDeleteAttr:
 			m, _ := t.attrMap(e.sub)
 			m.Remove(e.key)
+			if e.sub == itemItself {
+				srcs.drop(e.key)
+			}
 		case opSetBody:
 			e.val.copyTo(t.log.Body())
 		case opSetField:
 			t.setField(e.sub, e.field, e.val.s)
 		}
 	}
+}
+
+// renames are the values an item's keyed deletes are about to drop. A keyed set of the same
+// value (a stage moving a source attribute to its normalized name) takes the value over
+// instead of allocating a copy: the map ends the same, the value moved is removed anyway.
+type renames struct {
+	n    int
+	srcs [8]renameSrc
+}
+
+type renameSrc struct {
+	key  string
+	at   int // the delete's position among the item's edits
+	val  newValue
+	used bool
+}
+
+// collect notes the string and int values the item's own keyed deletes will remove (the
+// first delete of each key: a later one may remove a duplicate with another value).
+func (r *renames) collect(m pcommon.Map, edits []edit) {
+	for i := range edits {
+		e := &edits[i]
+		if e.op != opDeleteAttr || e.sub != itemItself || r.n == len(r.srcs) || r.has(e.key) {
+			continue
+		}
+		v, ok := uniqueValue(m, e.key)
+		if !ok {
+			continue
+		}
+		src := renameSrc{key: e.key, at: i}
+		switch v.Type() {
+		case pcommon.ValueTypeStr:
+			src.val = newValue{tag: tagStr, s: v.Str()}
+		case pcommon.ValueTypeInt:
+			src.val = newValue{tag: tagInt, i: v.Int()}
+		default:
+			continue
+		}
+		r.srcs[r.n] = src
+		r.n++
+	}
+}
+
+// uniqueValue is the value of key when the map holds it exactly once: which copy of a
+// duplicated key a delete removes depends on the order other deletes leave the map in.
+func uniqueValue(m pcommon.Map, key string) (pcommon.Value, bool) {
+	var v pcommon.Value
+	n := 0
+	m.Range(func(k string, mv pcommon.Value) bool {
+		if k == key {
+			v = mv
+			n++
+		}
+		return n < 2
+	})
+	return v, n == 1
+}
+
+func (r *renames) has(key string) bool {
+	for j := 0; j < r.n; j++ {
+		if r.srcs[j].key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// drop forgets the value of a key once it is deleted or set: it is no longer the value noted.
+func (r *renames) drop(key string) {
+	for j := 0; j < r.n; j++ {
+		if r.srcs[j].key == key {
+			r.srcs[j].used = true
+		}
+	}
+}
+
+// set applies keyed set edits[i] to the item's own attributes m, moving a value that a later
+// delete of the item removes when it is the same value.
+func (r *renames) set(m pcommon.Map, edits []edit, i int) {
+	e := &edits[i]
+	r.drop(e.key)
+	for j := 0; j < r.n; j++ {
+		src := &r.srcs[j]
+		if src.used || src.at < i || src.val.tag != e.val.tag || src.val.s != e.val.s || src.val.i != e.val.i {
+			continue
+		}
+		dst := m.PutEmpty(e.key)
+		if v, ok := m.Get(src.key); ok { // after PutEmpty, which may have moved the map
+			src.used = true
+			v.MoveTo(dst)
+			return
+		}
+		e.val.copyTo(dst)
+		return
+	}
+	e.val.copyTo(m.PutEmpty(e.key))
 }

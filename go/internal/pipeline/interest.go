@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
@@ -38,7 +40,30 @@ type Interest struct {
 	// Strings sends every string of a selected item (status message, trace state, severity
 	// text, schema URLs, links) and, with Resources, each scope as an item of its own.
 	Strings bool
+
+	// classes caches what each key seen so far is (classify), so an attribute costs one map
+	// lookup instead of a key lookup and prefix loops per question asked of it. Copy-on-write
+	// like the intern table: readers never write shared memory; a new key (rare once a
+	// pipeline has run a few batches) copies the map, which is bounded.
+	classes   atomic.Pointer[map[string]keyClass]
+	classesMu sync.Mutex
 }
+
+// keyClass is what an attribute key is to a stage.
+type keyClass uint8
+
+const (
+	classSelects keyClass = 1 << iota // makes an item interesting (selectsSlow)
+	classSends                        // sent with a selected item (sendsSlow)
+	classHeavy                        // sent only for unsatisfied items (heavySlow; set only on keys that are sent)
+)
+
+// maxClasses and maxClassKey bound the class cache (entries, key bytes): other keys are
+// classified every time, so neither many distinct keys nor huge ones grow memory.
+const (
+	maxClasses  = 4096
+	maxClassKey = 256
+)
 
 // wireInterest is the JSON form of rust/schema/src/interest.rs's Interest: the same field
 // names, decoded strictly, so a field added on one side only fails at start-up.
@@ -123,8 +148,75 @@ func markFirstBytes(table *[256]bool, lists ...[]string) {
 	}
 }
 
+// class is what key is, from the cache when it was seen before. Keys whose first byte
+// starts no key, prefix or context key of the stage (most keys of ordinary spans: http.*,
+// url.*, db.*) are answered without a lookup.
+func (in *Interest) class(key string) keyClass {
+	if !in.AllAttributes && (key == "" || (!in.firstByte[key[0]] && !in.contextFirst[key[0]])) {
+		if key == "" {
+			return in.classify(key)
+		}
+		return 0
+	}
+	if m := in.classes.Load(); m != nil {
+		if c, ok := (*m)[key]; ok {
+			return c
+		}
+	}
+	c := in.classify(key)
+	in.remember(key, c)
+	return c
+}
+
+func (in *Interest) remember(key string, c keyClass) {
+	in.classesMu.Lock()
+	defer in.classesMu.Unlock()
+	old := in.classes.Load()
+	n := 0
+	if old != nil {
+		if _, ok := (*old)[key]; ok {
+			return
+		}
+		n = len(*old)
+	}
+	if n >= maxClasses || len(key) > maxClassKey {
+		return
+	}
+	next := make(map[string]keyClass, n+1)
+	if old != nil {
+		for k, v := range *old {
+			next[k] = v
+		}
+	}
+	next[strings.Clone(key)] = c // the key may live in a batch that is about to be freed
+	in.classes.Store(&next)
+}
+
+// classify answers every question about key the slow way; class caches it.
+func (in *Interest) classify(key string) keyClass {
+	var c keyClass
+	if in.selectsSlow(key) {
+		c |= classSelects
+	}
+	if in.sendsSlow(key) {
+		c |= classSends
+	}
+	if c&classSends != 0 && in.heavySlow(key) {
+		c |= classHeavy
+	}
+	return c
+}
+
 // selects reports whether an attribute key makes an item interesting.
-func (in *Interest) selects(key string) bool {
+func (in *Interest) selects(key string) bool { return in.class(key)&classSelects != 0 }
+
+// sends reports whether an attribute of a selected item is sent.
+func (in *Interest) sends(key string) bool { return in.class(key)&classSends != 0 }
+
+func (in *Interest) heavy(key string) bool { return in.class(key)&classHeavy != 0 }
+
+// selectsSlow is selects without the cache.
+func (in *Interest) selectsSlow(key string) bool {
 	if in.AllAttributes && in.AllItems {
 		return true
 	}
@@ -154,9 +246,9 @@ func (in *Interest) skipped(key string) bool {
 	return false
 }
 
-// sends reports whether an attribute of a selected item is sent.
-func (in *Interest) sends(key string) bool {
-	if in.AllAttributes || in.selects(key) {
+// sendsSlow is sends without the cache.
+func (in *Interest) sendsSlow(key string) bool {
+	if in.AllAttributes || in.selectsSlow(key) {
 		return true
 	}
 	if key == "" || !in.contextFirst[key[0]] {
@@ -181,7 +273,8 @@ func (in *Interest) satisfied(m pcommon.Map) bool {
 	return true
 }
 
-func (in *Interest) heavy(key string) bool {
+// heavySlow is heavy without the cache.
+func (in *Interest) heavySlow(key string) bool {
 	if _, ok := in.heavyKeys[key]; ok {
 		return true
 	}

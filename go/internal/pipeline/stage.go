@@ -62,17 +62,17 @@ func (s *Stage) run(encode func(*encoder, []target) ([]target, int)) (Result, er
 	enc := s.pool.Get().(*encoder)
 	defer s.pool.Put(enc)
 	enc.reset()
-	targets, total := encode(enc, nil)
+	targets, total := encode(enc, enc.targets[:0])
+	// the pooled encoder keeps its slices, not the batch they point into
+	defer func() { clear(targets); enc.targets = targets[:0]; enc.resp.reset() }()
 	res := Result{Items: total, Sent: len(targets)}
 	if len(targets) == 0 {
 		res.Duration = time.Since(start)
 		return res, nil
 	}
-	var resp *response
+	resp := &enc.resp
 	err := s.proc.Process(enc.finish(), func(b []byte) error {
-		var derr error
-		resp, derr = decodeResponse(b, targets, s.interest)
-		return derr
+		return resp.decode(b, targets, s.interest)
 	})
 	if err != nil {
 		res.Duration = time.Since(start)

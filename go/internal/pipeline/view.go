@@ -16,10 +16,13 @@ const maxDepth = 16
 // a maxDepth at or above the decoder's limit does not compile
 var _ [wireMaxDepth - maxDepth - 1]struct{}
 
-// encoder builds a request; buffers are reused across batches through a pool.
+// encoder builds a request; buffers are reused across batches through a pool, and so are
+// the targets and the decoded response of the batch.
 type encoder struct {
-	buf   []byte
-	count uint32
+	buf     []byte
+	count   uint32
+	targets []target
+	resp    response
 }
 
 func (e *encoder) reset() {

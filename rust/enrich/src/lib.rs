@@ -34,6 +34,7 @@ use llmo_schema::{Interest, Stage};
 
 pub use config::{ConfigError, EnrichConfig};
 use llmo_genai::model;
+use llmo_genai::slots::Slot as S;
 use llmo_genai::sources::{self, Attrs, Found};
 
 /// Key prefixes whose presence makes an item a candidate.
@@ -114,8 +115,38 @@ impl Stage for Enricher {
     }
 
     fn process(&self, batch: &Batch<'_>, edits: &mut Edits) {
+        let mut counts = Counts::default();
         for item in &batch.items {
-            self.enrich(item, edits);
+            self.enrich(item, edits, &mut counts);
+        }
+        counts.record(edits);
+    }
+}
+
+/// The batch's counters, added up here and recorded once (in the order they first became
+/// non-zero, as recording them item by item would).
+#[derive(Default)]
+struct Counts {
+    llm_items: u64,
+    invalid: u64,
+    invalid_first: bool,
+}
+
+impl Counts {
+    fn invalid(&mut self, n: u64) {
+        if n > 0 && self.invalid == 0 && self.llm_items == 0 {
+            self.invalid_first = true;
+        }
+        self.invalid += n;
+    }
+
+    fn record(&self, edits: &mut Edits) {
+        if self.invalid_first {
+            edits.count(a::COUNTER_INVALID_VALUES, self.invalid);
+        }
+        edits.count(a::COUNTER_LLM_ITEMS, self.llm_items);
+        if !self.invalid_first {
+            edits.count(a::COUNTER_INVALID_VALUES, self.invalid);
         }
     }
 }
@@ -177,29 +208,27 @@ fn int(n: Option<i64>) -> Option<NewValue<'static>> {
 }
 
 impl Enricher {
-    fn enrich(&self, item: &Item<'_>, edits: &mut Edits) {
+    fn enrich(&self, item: &Item<'_>, edits: &mut Edits, counts: &mut Counts) {
         let at = Attrs::new(item);
         let f: Found<'_> = sources::read_all(item, &at, &self.cfg.attribute_mappings);
         let present_model = at
-            .str(a::GEN_AI_REQUEST_MODEL)
-            .or_else(|| at.str(a::GEN_AI_RESPONSE_MODEL));
-        let usage_present = [a::GEN_AI_USAGE_INPUT_TOKENS, a::GEN_AI_USAGE_OUTPUT_TOKENS]
-            .iter()
-            .any(|k| at.has(k));
+            .str_at(S::RequestModel)
+            .or_else(|| at.str_at(S::ResponseModel));
+        let usage_present = at.has_at(S::InputTokens) || at.has_at(S::OutputTokens);
         let signal = f.provider.is_some()
             || f.request_model.is_some()
             || f.response_model.is_some()
             || f.usage.input.is_some()
             || f.usage.output.is_some()
-            || at.has(a::GEN_AI_PROVIDER_NAME)
+            || at.has_at(S::ProviderName)
             || present_model.is_some()
             || usage_present
             || (item.kind == ItemKind::Log && item.name.starts_with("gen_ai."));
-        edits.count(llmo_schema::attrs::COUNTER_INVALID_VALUES, f.invalid);
+        counts.invalid(f.invalid);
         if !signal {
             return;
         }
-        edits.count(a::COUNTER_LLM_ITEMS, 1);
+        counts.llm_items += 1;
         let mut w = Writer {
             edits,
             item: item.index,
@@ -207,18 +236,16 @@ impl Enricher {
         };
 
         // Provider: present (normalized spelling), derived, or inferred.
-        let present_provider = at.get(a::GEN_AI_PROVIDER_NAME);
-        let present_norm = at
-            .str(a::GEN_AI_PROVIDER_NAME)
-            .map(model::normalize_provider);
+        let present_provider = at.at(S::ProviderName);
+        let present_norm = at.str_at(S::ProviderName).map(model::normalize_provider);
         let misspelt =
             matches!((present_provider, &present_norm), (Some(Value::Str(p)), Some(n)) if p != n);
         let request_model = at
-            .str(a::GEN_AI_REQUEST_MODEL)
+            .str_at(S::RequestModel)
             .map(Cow::Borrowed)
             .or(f.request_model.clone());
         let response_model = at
-            .str(a::GEN_AI_RESPONSE_MODEL)
+            .str_at(S::ResponseModel)
             .map(Cow::Borrowed)
             .or(f.response_model.clone());
         // The model that tells the most: the answering model, else the alias target, else the request.
@@ -234,7 +261,10 @@ impl Enricher {
             if misspelt { present_norm.clone() } else { None }.or(f.provider.clone());
         let mut inferred_from = None;
         if provider.is_none() && present_norm.is_none() && self.cfg.infer_provider {
-            if let Some(p) = at.str("server.address").and_then(model::provider_from_host) {
+            if let Some(p) = at
+                .str_at(S::ServerAddress)
+                .and_then(model::provider_from_host)
+            {
                 provider = Some(p.to_string());
                 inferred_from = Some("server.address");
             } else if let Some(p) = parsed.as_ref().and_then(|m| {
@@ -257,21 +287,16 @@ impl Enricher {
         }
 
         let op = f.operation.as_deref().map(NewValue::Str);
-        w.merge(
-            a::GEN_AI_OPERATION_NAME,
-            at.get(a::GEN_AI_OPERATION_NAME),
-            op,
-            false,
-        );
+        w.merge(a::GEN_AI_OPERATION_NAME, at.at(S::OperationName), op, false);
         w.merge(
             a::GEN_AI_REQUEST_MODEL,
-            at.get(a::GEN_AI_REQUEST_MODEL),
+            at.at(S::RequestModel),
             f.request_model.as_deref().map(NewValue::Str),
             false,
         );
         w.merge(
             a::GEN_AI_RESPONSE_MODEL,
-            at.get(a::GEN_AI_RESPONSE_MODEL),
+            at.at(S::ResponseModel),
             f.response_model.as_deref().map(NewValue::Str),
             false,
         );
@@ -283,14 +308,14 @@ impl Enricher {
             // only be a cache-exclusive count (an instrumentation copying Anthropic's raw
             // input_tokens). Left alone, it makes cost calculation bill the cache twice.
             let mut ignored = 0;
-            let mut present = |k| sources::tokens(&at, k, &mut ignored);
-            let read = present(a::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS)
+            let mut present = |k| sources::tokens_at(&at, k, &mut ignored);
+            let read = present(S::CacheReadInputTokens)
                 .or(u.cache_read)
                 .unwrap_or(0);
-            let creation = present(a::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS)
+            let creation = present(S::CacheCreationInputTokens)
                 .or(u.cache_creation)
                 .unwrap_or(0);
-            if let Some(input) = present(a::GEN_AI_USAGE_INPUT_TOKENS).or(u.input) {
+            if let Some(input) = present(S::InputTokens).or(u.input) {
                 if input < read + creation {
                     u.input = Some(input + read + creation);
                     correct_input = true;
@@ -298,35 +323,35 @@ impl Enricher {
             }
         }
         // An agent span's usage is the sum of its model calls (their spans carry it too).
-        let aggregate = f.aggregate || at.str(a::GEN_AI_OPERATION_NAME) == Some("invoke_agent");
+        let aggregate = f.aggregate || at.str_at(S::OperationName) == Some("invoke_agent");
         if !aggregate {
             w.merge(
                 a::GEN_AI_USAGE_INPUT_TOKENS,
-                at.get(a::GEN_AI_USAGE_INPUT_TOKENS),
+                at.at(S::InputTokens),
                 int(u.input),
                 correct_input,
             );
             w.merge(
                 a::GEN_AI_USAGE_OUTPUT_TOKENS,
-                at.get(a::GEN_AI_USAGE_OUTPUT_TOKENS),
+                at.at(S::OutputTokens),
                 int(u.output),
                 false,
             );
             w.merge(
                 a::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
-                at.get(a::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS),
+                at.at(S::CacheReadInputTokens),
                 int(u.cache_read),
                 false,
             );
             w.merge(
                 a::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
-                at.get(a::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS),
+                at.at(S::CacheCreationInputTokens),
                 int(u.cache_creation),
                 false,
             );
             w.merge(
                 a::GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
-                at.get(a::GEN_AI_USAGE_REASONING_OUTPUT_TOKENS),
+                at.at(S::ReasoningOutputTokens),
                 int(u.reasoning),
                 false,
             );

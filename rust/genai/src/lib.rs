@@ -6,8 +6,11 @@
 //! * [`sources`]: the readers of each instrumentation convention (GenAI semconv old and new,
 //!   OpenInference, OpenLLMetry, OpenLIT, Vercel AI SDK, Langfuse, vendor keys and the user's
 //!   own mappings) over an item's attributes, into one [`sources::Found`].
-//! * [`fx`]: the hasher of the attribute index.
+//! * [`slots`]: the attribute index: every key a reader knows has a fixed slot, so an item's
+//!   attributes are classified once and each reader's lookup is an array index.
+//! * [`fx`]: the hasher of the model-id cache.
 
 pub mod fx;
 pub mod model;
+pub mod slots;
 pub mod sources;

@@ -5,12 +5,12 @@
 //! cached tokens) because only it knows whether its numbers include the cache.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use llmo_schema::attrs as a;
 use llmo_schema::view::{Item, ItemKind, Value};
 
-use crate::fx::FxBuild;
+use crate::slots::{self, Prefix, Slot, Slot as S};
 
 /// Detected conventions, in the order they are reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,50 +101,110 @@ impl Found<'_> {
     }
 }
 
-/// An item's attributes by key.
+/// An item's attributes, classified once: each key a reader knows ([`Slot`]) is found by
+/// indexing an array, and the prefixes the readers test ([`Prefix`]) are a mask. Keys no
+/// reader knows (the user's own mappings) are looked up in the item itself.
 pub struct Attrs<'b, 'a> {
-    map: HashMap<&'b str, &'b Value<'a>, FxBuild>,
+    slots: [Option<&'b Value<'a>>; Slot::COUNT],
+    prefixes: u8,
     item: &'b Item<'a>,
 }
 
 impl<'b, 'a> Attrs<'b, 'a> {
     /// Indexes an item's attributes (first occurrence of a key wins, as in pdata).
     pub fn new(item: &'b Item<'a>) -> Self {
-        let mut map = HashMap::with_capacity_and_hasher(item.attrs.len(), FxBuild::default());
+        let mut slots = [None; Slot::COUNT];
+        let mut prefixes = 0;
         for (k, v) in &item.attrs {
-            map.entry(k.as_ref()).or_insert(v);
+            let c = slots::classify(k);
+            if let Some(s) = c.slot {
+                slots[s as usize].get_or_insert(v);
+            }
+            prefixes |= c.prefixes;
         }
-        Self { map, item }
+        Self {
+            slots,
+            prefixes,
+            item,
+        }
     }
 
     /// The raw value.
     pub fn get(&self, key: &str) -> Option<&'b Value<'a>> {
-        self.map.get(key).copied()
+        match slots::slot_of(key) {
+            Some(s) => self.at(s),
+            None => self
+                .item
+                .attrs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v),
+        }
+    }
+
+    /// The raw value of a known key.
+    #[inline]
+    pub fn at(&self, slot: Slot) -> Option<&'b Value<'a>> {
+        self.slots[slot as usize]
     }
 
     /// True if present.
     pub fn has(&self, key: &str) -> bool {
-        self.map.contains_key(key)
+        self.get(key).is_some()
+    }
+
+    /// True if a known key is present.
+    #[inline]
+    pub fn has_at(&self, slot: Slot) -> bool {
+        self.at(slot).is_some()
     }
 
     /// True if any key starts with `prefix`.
     pub fn any_prefix(&self, prefix: &str) -> bool {
-        self.item.attrs.iter().any(|(k, _)| k.starts_with(prefix))
+        match Prefix::of_text(prefix) {
+            Some(p) => self.has_prefix(p),
+            None => self.item.attrs.iter().any(|(k, _)| k.starts_with(prefix)),
+        }
+    }
+
+    /// True if any key starts with a known prefix.
+    #[inline]
+    pub fn has_prefix(&self, prefix: Prefix) -> bool {
+        self.prefixes & prefix.bit() != 0
     }
 
     /// A non-empty string value.
     pub fn str(&self, key: &str) -> Option<&'b str> {
-        match self.get(key)? {
-            Value::Str(s) if !s.trim().is_empty() => Some(s),
-            _ => None,
-        }
+        non_empty(self.get(key)?)
+    }
+
+    /// A non-empty string value of a known key.
+    #[inline]
+    pub fn str_at(&self, slot: Slot) -> Option<&'b str> {
+        non_empty(self.at(slot)?)
+    }
+}
+
+fn non_empty<'b>(v: &'b Value<'_>) -> Option<&'b str> {
+    match v {
+        Value::Str(s) if !s.trim().is_empty() => Some(s),
+        _ => None,
     }
 }
 
 /// Reads a token count: ints, integral doubles and numeric strings; negative, fractional
 /// or non-numeric values are counted as invalid and ignored.
 pub fn tokens(at: &Attrs<'_, '_>, key: &str, invalid: &mut u64) -> Option<i64> {
-    let v = at.get(key)?;
+    token_value(at.get(key)?, invalid)
+}
+
+/// [`tokens`] of a known key.
+#[inline]
+pub fn tokens_at(at: &Attrs<'_, '_>, slot: Slot, invalid: &mut u64) -> Option<i64> {
+    token_value(at.at(slot)?, invalid)
+}
+
+fn token_value(v: &Value<'_>, invalid: &mut u64) -> Option<i64> {
     let n = match v {
         Value::Int(i) => Some(*i),
         Value::Double(d) if d.is_finite() && d.fract() == 0.0 && d.abs() < 9.0e15 => {
@@ -248,20 +308,20 @@ fn custom<'b>(at: &Attrs<'b, '_>, mappings: &BTreeMap<String, String>, f: &mut F
 /// GenAI semconv, current and legacy. Normalized names themselves are read by the caller;
 /// here: the legacy names and the span-name fallback for the model.
 fn semconv<'b>(item: &'b Item<'_>, at: &Attrs<'b, '_>, f: &mut Found<'b>) {
-    if at.has(a::GEN_AI_PROVIDER_NAME) {
+    if at.has_at(S::ProviderName) {
         f.saw(Source::GenAiSemconv);
     }
-    let legacy = at.has("gen_ai.system")
-        || at.has("gen_ai.usage.prompt_tokens")
-        || at.has("gen_ai.usage.completion_tokens")
-        || at.has("gen_ai.prompt")
-        || at.has("gen_ai.completion")
+    let legacy = at.has_at(S::GenAiSystem)
+        || at.has_at(S::GenAiPromptTokens)
+        || at.has_at(S::GenAiCompletionTokens)
+        || at.has_at(S::GenAiPrompt)
+        || at.has_at(S::GenAiCompletion)
         || (item.kind == ItemKind::Log && item.name.starts_with("gen_ai."))
         || item.events.iter().any(|e| e.name.starts_with("gen_ai."));
-    if legacy && !at.has(a::GEN_AI_PROVIDER_NAME) {
+    if legacy && !at.has_at(S::ProviderName) {
         f.saw(Source::GenAiSemconvLegacy);
     }
-    if let Some(system) = at.str("gen_ai.system") {
+    if let Some(system) = at.str_at(S::GenAiSystem) {
         fill(
             &mut f.provider,
             Some(crate::model::normalize_provider(system)),
@@ -269,22 +329,19 @@ fn semconv<'b>(item: &'b Item<'_>, at: &Attrs<'b, '_>, f: &mut Found<'b>) {
         f.consumed.push("gen_ai.system");
     }
     let mut inv = 0;
-    if let Some(n) = tokens(at, "gen_ai.usage.prompt_tokens", &mut inv) {
+    if let Some(n) = tokens_at(at, S::GenAiPromptTokens, &mut inv) {
         fill(&mut f.usage.input, Some(n));
         f.consumed.push("gen_ai.usage.prompt_tokens");
     }
-    if let Some(n) = tokens(at, "gen_ai.usage.completion_tokens", &mut inv) {
+    if let Some(n) = tokens_at(at, S::GenAiCompletionTokens, &mut inv) {
         fill(&mut f.usage.output, Some(n));
         f.consumed.push("gen_ai.usage.completion_tokens");
     }
     f.invalid += inv;
     // Semconv span names are "{operation} {model}".
-    if item.kind == ItemKind::Span
-        && !at.has(a::GEN_AI_REQUEST_MODEL)
-        && at.has(a::GEN_AI_OPERATION_NAME)
-    {
+    if item.kind == ItemKind::Span && !at.has_at(S::RequestModel) && at.has_at(S::OperationName) {
         if let Some((op, model)) = item.name.split_once(' ') {
-            if Some(op) == at.str(a::GEN_AI_OPERATION_NAME) && !model.contains(' ') {
+            if Some(op) == at.str_at(S::OperationName) && !model.contains(' ') {
                 if let Cow::Borrowed(name) = &item.name {
                     let model: &'b str = &name[op.len() + 1..];
                     fill(&mut f.request_model, Some(Cow::Borrowed(model)));
@@ -295,11 +352,11 @@ fn semconv<'b>(item: &'b Item<'_>, at: &Attrs<'b, '_>, f: &mut Found<'b>) {
 }
 
 fn openinference<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
-    let kind = at.str("openinference.span.kind");
-    let llm_like = at.has("llm.model_name")
-        || at.any_prefix("llm.token_count.")
-        || at.has("embedding.model_name");
-    if kind.is_none() && !llm_like && !at.has("llm.provider") {
+    let kind = at.str_at(S::OiSpanKind);
+    let llm_like = at.has_at(S::OiModelName)
+        || at.has_prefix(Prefix::LlmTokenCount)
+        || at.has_at(S::OiEmbeddingModelName);
+    if kind.is_none() && !llm_like && !at.has_at(S::OiProvider) {
         return;
     }
     match kind.map(|k| k.to_ascii_uppercase()) {
@@ -310,48 +367,44 @@ fn openinference<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
         _ => {}
     }
     f.saw(Source::OpenInference);
-    for key in ["llm.provider", "llm.system"] {
-        if let Some(p) = at.str(key) {
+    for slot in [S::OiProvider, S::OiSystem] {
+        if let Some(p) = at.str_at(slot) {
             fill(&mut f.provider, Some(crate::model::normalize_provider(p)));
-            f.consumed.push(if key == "llm.provider" {
-                "llm.provider"
-            } else {
-                "llm.system"
-            });
+            f.consumed.push(slot.key());
             break;
         }
     }
     if let Some(m) = at
-        .str("llm.model_name")
-        .or_else(|| at.str("embedding.model_name"))
+        .str_at(S::OiModelName)
+        .or_else(|| at.str_at(S::OiEmbeddingModelName))
     {
         // OpenInference reports the response's model when it has one.
         fill(&mut f.response_model, Some(Cow::Borrowed(m)));
     }
     // The requested model hides in the invocation parameters or the raw request JSON.
     let req = at
-        .str("llm.invocation_parameters")
+        .str_at(S::OiInvocationParameters)
         .and_then(model_in_json)
         .or_else(|| {
-            at.str("input.value")
+            at.str_at(S::OiInputValue)
                 .filter(|s| s.trim_start().starts_with('{'))
                 .and_then(model_in_json)
         });
     fill(&mut f.request_model, req.map(Cow::Owned));
     let mut inv = 0;
-    let prompt = tokens(at, "llm.token_count.prompt", &mut inv);
-    let read = tokens(at, "llm.token_count.prompt_details.cache_read", &mut inv);
-    let write = tokens(at, "llm.token_count.prompt_details.cache_write", &mut inv);
+    let prompt = tokens_at(at, S::OiPromptTokens, &mut inv);
+    let read = tokens_at(at, S::OiCacheRead, &mut inv);
+    let write = tokens_at(at, S::OiCacheWrite, &mut inv);
     fill(&mut f.usage.input, prompt);
     fill(
         &mut f.usage.output,
-        tokens(at, "llm.token_count.completion", &mut inv),
+        tokens_at(at, S::OiCompletionTokens, &mut inv),
     );
     fill(&mut f.usage.cache_read, read);
     fill(&mut f.usage.cache_creation, write);
     fill(
         &mut f.usage.reasoning,
-        tokens(at, "llm.token_count.completion_details.reasoning", &mut inv),
+        tokens_at(at, S::OiReasoning, &mut inv),
     );
     f.invalid += inv;
     f.consumed.extend([
@@ -391,8 +444,8 @@ fn model_in_json(s: &str) -> Option<String> {
 }
 
 fn vercel<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
-    let op_id = at.str("ai.operationId");
-    if !(at.has("ai.model.id") || op_id.is_some() || at.any_prefix("ai.usage.")) {
+    let op_id = at.str_at(S::AiOperationId);
+    if !(at.has_at(S::AiModelId) || op_id.is_some() || at.has_prefix(Prefix::AiUsage)) {
         return;
     }
     f.saw(Source::VercelAi);
@@ -409,40 +462,39 @@ fn vercel<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
         f.aggregate = !op.contains(".do") && !op.contains("toolCall");
     }
     let provider = at
-        .str("ai.model.provider")
+        .str_at(S::AiModelProvider)
         .map(crate::model::normalize_provider);
     fill(&mut f.provider, provider.clone());
     fill(
         &mut f.request_model,
-        at.str("ai.model.id").map(Cow::Borrowed),
+        at.str_at(S::AiModelId).map(Cow::Borrowed),
     );
     fill(
         &mut f.response_model,
-        at.str("ai.response.model").map(Cow::Borrowed),
+        at.str_at(S::AiResponseModel).map(Cow::Borrowed),
     );
     let mut inv = 0;
-    let input = tokens(at, "ai.usage.inputTokens", &mut inv)
-        .or_else(|| tokens(at, "ai.usage.promptTokens", &mut inv));
-    let output = tokens(at, "ai.usage.outputTokens", &mut inv)
-        .or_else(|| tokens(at, "ai.usage.completionTokens", &mut inv));
-    let embed = tokens(at, "ai.usage.tokens", &mut inv);
+    let input = tokens_at(at, S::AiInputTokens, &mut inv)
+        .or_else(|| tokens_at(at, S::AiPromptTokens, &mut inv));
+    let output = tokens_at(at, S::AiOutputTokens, &mut inv)
+        .or_else(|| tokens_at(at, S::AiCompletionTokens, &mut inv));
+    let embed = tokens_at(at, S::AiTokens, &mut inv);
     let meta = at
-        .str("ai.response.providerMetadata")
+        .str_at(S::AiProviderMetadata)
         .and_then(provider_metadata)
         .unwrap_or_default();
-    let read = tokens(at, "ai.usage.inputTokenDetails.cacheReadTokens", &mut inv)
-        .or_else(|| tokens(at, "ai.usage.cachedInputTokens", &mut inv))
+    let read = tokens_at(at, S::AiCacheReadTokens, &mut inv)
+        .or_else(|| tokens_at(at, S::AiCachedInputTokens, &mut inv))
         .or(meta.cache_read);
-    let creation =
-        tokens(at, "ai.usage.inputTokenDetails.cacheWriteTokens", &mut inv).or(meta.cache_creation);
-    let reasoning = tokens(at, "ai.usage.outputTokenDetails.reasoningTokens", &mut inv)
-        .or_else(|| tokens(at, "ai.usage.reasoningTokens", &mut inv))
+    let creation = tokens_at(at, S::AiCacheWriteTokens, &mut inv).or(meta.cache_creation);
+    let reasoning = tokens_at(at, S::AiReasoningTokensDetail, &mut inv)
+        .or_else(|| tokens_at(at, S::AiReasoningTokens, &mut inv))
         .or(meta.reasoning);
     f.invalid += inv;
     // AI SDK v4/v5 report Anthropic's raw input_tokens, which exclude cache reads and writes
     // (and copy them into gen_ai.usage.input_tokens); v6 added inputTokenDetails and made
     // inputTokens the inclusive total.
-    let v6 = at.any_prefix("ai.usage.inputTokenDetails.");
+    let v6 = at.has_prefix(Prefix::AiUsageInputTokenDetails);
     let input = match input {
         Some(i) if provider.as_deref() == Some("anthropic") && !v6 => {
             f.correct_input = true;
@@ -495,8 +547,8 @@ fn provider_metadata(meta: &str) -> Option<ProviderMeta> {
 }
 
 fn langfuse<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
-    let ty = at.str("langfuse.observation.type");
-    let model = at.str("langfuse.observation.model.name");
+    let ty = at.str_at(S::LfType);
+    let model = at.str_at(S::LfModelName);
     if !matches!(ty, Some("generation") | Some("embedding")) && model.is_none() {
         return;
     }
@@ -507,7 +559,7 @@ fn langfuse<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
         fill(&mut f.operation, Some("chat".into()));
     }
     fill(&mut f.request_model, model.map(Cow::Borrowed));
-    let Some(details) = at.str("langfuse.observation.usage_details") else {
+    let Some(details) = at.str_at(S::LfUsageDetails) else {
         return;
     };
     if details.len() > 64 * 1024 {
@@ -563,16 +615,16 @@ fn langfuse<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
 }
 
 fn openllmetry<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
-    let detected = at.has("llm.request.type")
-        || at.has("llm.usage.total_tokens")
-        || at.any_prefix("traceloop.")
-        || at.any_prefix("gen_ai.prompt.0.")
-        || at.any_prefix("gen_ai.completion.0.");
+    let detected = at.has_at(S::OlRequestType)
+        || at.has_at(S::OlTotalTokens)
+        || at.has_prefix(Prefix::Traceloop)
+        || at.has_prefix(Prefix::GenAiPrompt0)
+        || at.has_prefix(Prefix::GenAiCompletion0);
     if !detected {
         return;
     }
     f.saw(Source::OpenLlmetry);
-    if let Some(t) = at.str("llm.request.type") {
+    if let Some(t) = at.str_at(S::OlRequestType) {
         fill(&mut f.operation, Some(normalize_operation(t)));
         f.consumed.push("llm.request.type");
     }
@@ -580,15 +632,15 @@ fn openllmetry<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
     // OpenLLMetry's Anthropic instrumentation already adds cache tokens into the input.
     fill(
         &mut f.usage.cache_read,
-        tokens(at, "gen_ai.usage.cache_read_input_tokens", &mut inv),
+        tokens_at(at, S::OlCacheReadInputTokens, &mut inv),
     );
     fill(
         &mut f.usage.cache_creation,
-        tokens(at, "gen_ai.usage.cache_creation_input_tokens", &mut inv),
+        tokens_at(at, S::OlCacheCreationInputTokens, &mut inv),
     );
     fill(
         &mut f.usage.reasoning,
-        tokens(at, "gen_ai.usage.reasoning_tokens", &mut inv),
+        tokens_at(at, S::OlReasoningTokens, &mut inv),
     );
     f.invalid += inv;
     f.consumed.extend([
@@ -599,27 +651,27 @@ fn openllmetry<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
 }
 
 fn openlit<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
-    let detected = at.has("gen_ai.usage.cost")
-        || at.has("gen_ai.sdk.version")
-        || at.has("gen_ai.application_name")
-        || at.has("gen_ai.server.time_to_first_token");
+    let detected = at.has_at(S::LitCost)
+        || at.has_at(S::LitSdkVersion)
+        || at.has_at(S::LitApplicationName)
+        || at.has_at(S::LitTimeToFirstToken);
     if !detected {
         return;
     }
     f.saw(Source::OpenLit);
     let mut inv = 0;
-    let read = tokens(at, "gen_ai.usage.cache_read_input_tokens", &mut inv)
-        .or_else(|| tokens(at, a::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, &mut inv));
-    let creation = tokens(at, "gen_ai.usage.cache_creation_input_tokens", &mut inv)
-        .or_else(|| tokens(at, a::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, &mut inv));
+    let read = tokens_at(at, S::OlCacheReadInputTokens, &mut inv)
+        .or_else(|| tokens_at(at, S::CacheReadInputTokens, &mut inv));
+    let creation = tokens_at(at, S::OlCacheCreationInputTokens, &mut inv)
+        .or_else(|| tokens_at(at, S::CacheCreationInputTokens, &mut inv));
     fill(&mut f.usage.cache_read, read);
     fill(&mut f.usage.cache_creation, creation);
     // OpenLIT copies Anthropic's raw input_tokens, which exclude cache reads and writes.
     let provider = at
-        .str("gen_ai.system")
-        .or_else(|| at.str(a::GEN_AI_PROVIDER_NAME));
+        .str_at(S::GenAiSystem)
+        .or_else(|| at.str_at(S::ProviderName));
     if provider.map(crate::model::normalize_provider).as_deref() == Some("anthropic") {
-        if let Some(raw) = tokens(at, a::GEN_AI_USAGE_INPUT_TOKENS, &mut inv) {
+        if let Some(raw) = tokens_at(at, S::InputTokens, &mut inv) {
             if read.is_some() || creation.is_some() {
                 f.usage.input = Some(raw + read.unwrap_or(0) + creation.unwrap_or(0));
                 f.correct_input = true;
@@ -631,7 +683,7 @@ fn openlit<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
 
 fn vendor<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
     let mut inv = 0;
-    if let Some(n) = tokens(at, "gen_ai.usage.cache_write.input_tokens", &mut inv) {
+    if let Some(n) = tokens_at(at, S::VendorCacheWrite, &mut inv) {
         f.saw(Source::VendorSdk);
         fill(&mut f.usage.cache_creation, Some(n));
         f.consumed.push("gen_ai.usage.cache_write.input_tokens");
