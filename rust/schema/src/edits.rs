@@ -172,8 +172,16 @@ impl Default for Edits {
 impl Edits {
     /// No edits yet.
     pub fn new() -> Self {
+        Self::with_capacity(0)
+    }
+
+    /// No edits yet, with room for about `bytes` of encoded edits (a response grown from
+    /// nothing by doubling spends its time copying and faulting in pages).
+    pub fn with_capacity(bytes: usize) -> Self {
+        let mut buf = Vec::with_capacity(bytes.max(4));
+        buf.extend_from_slice(&[0; 4]);
         Self {
-            buf: vec![0; 4],
+            buf,
             count: 0,
             counters: Vec::new(),
         }
