@@ -24,10 +24,15 @@
 //! assert!(edits.iter().any(|e| e.key == "gen_ai.usage.input_tokens" && e.value == Some(9.into())));
 //! ```
 
+pub mod cache;
 pub mod config;
 pub mod content;
 pub mod count;
+mod fast_count;
 pub mod model_map;
+pub mod pretok;
+mod runs;
+mod vocab;
 
 use llmo_schema::attrs as a;
 use llmo_schema::edits::{Edits, NewValue, ITEM_ITSELF};
@@ -81,7 +86,12 @@ pub struct TokenCounter {
     cfg: TokensConfig,
     /// (model prefix, tokenizer) from `tokenizer_files`, longest prefix first.
     files: Vec<(String, HfTokenizer)>,
+    /// Counts of long texts seen before (bounded).
+    cache: cache::TextCache,
 }
+
+/// Counts the text cache holds at most (about 40 bytes each: ~2.6 MB).
+pub const CACHED_COUNTS: usize = 65_536;
 
 impl TokenCounter {
     /// A stage with a validated config and no tokenizer files.
@@ -89,6 +99,7 @@ impl TokenCounter {
         Self {
             cfg,
             files: Vec::new(),
+            cache: cache::TextCache::new(CACHED_COUNTS),
         }
     }
 
@@ -105,7 +116,11 @@ impl TokenCounter {
             files.push((pattern.trim_end_matches('*').to_string(), t));
         }
         files.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
-        Ok(Self { cfg, files })
+        Ok(Self {
+            cfg,
+            files,
+            cache: cache::TextCache::new(CACHED_COUNTS),
+        })
     }
 }
 
@@ -222,23 +237,34 @@ impl TokenCounter {
         if matches!(item.attr(a::LLMO_AGGREGATE), Some(Value::Bool(true))) {
             return; // its children carry the usage
         }
-        // What enrichment would find, so that this stage also works on its own.
-        let at = llmo_genai::sources::Attrs::new(item);
-        let found = llmo_genai::sources::read_all(item, &at, &Default::default());
+        // What enrichment would find, so that this stage also works on its own: read only
+        // when a normalized name is missing, and never for an item enrichment already
+        // normalized (it wrote the canonical model id and every value the readers find).
+        let enriched = item.attr(a::LLMO_MODEL_CANONICAL).is_some();
+        let found_once = std::cell::OnceCell::new();
+        let found = || {
+            found_once.get_or_init(|| {
+                if enriched {
+                    return Default::default();
+                }
+                let at = llmo_genai::sources::Attrs::new(item);
+                llmo_genai::sources::read_all(item, &at, &Default::default())
+            })
+        };
         let str_attr = |k: &str| item.attr(k).and_then(Value::as_str);
         let model = str_attr(a::LLMO_MODEL_CANONICAL)
             .map(str::to_string)
             .or_else(|| {
                 str_attr(a::GEN_AI_RESPONSE_MODEL)
-                    .or(found.response_model.as_deref())
-                    .or(str_attr(a::GEN_AI_REQUEST_MODEL))
-                    .or(found.request_model.as_deref())
+                    .or_else(|| found().response_model.as_deref())
+                    .or_else(|| str_attr(a::GEN_AI_REQUEST_MODEL))
+                    .or_else(|| found().request_model.as_deref())
                     .map(|m| llmo_genai::model::parse_model(m).canonical)
             });
-        let operation = str_attr(a::GEN_AI_OPERATION_NAME).or(found.operation.as_deref());
+        let operation = str_attr(a::GEN_AI_OPERATION_NAME).or_else(|| found().operation.as_deref());
         let is_llm = model.is_some()
             || str_attr(a::GEN_AI_PROVIDER_NAME).is_some()
-            || found.provider.is_some()
+            || found().provider.is_some()
             || operation.is_some();
         if !is_llm
             || matches!(
@@ -251,24 +277,41 @@ impl TokenCounter {
         if item.kind == ItemKind::Log && model.is_none() {
             return; // a per-message GenAI event, not a call: nothing to count against
         }
-        let reported_in =
-            reported_count(item, a::GEN_AI_USAGE_INPUT_TOKENS, edits).or(found.usage.input);
-        let reported_out =
-            reported_count(item, a::GEN_AI_USAGE_OUTPUT_TOKENS, edits).or(found.usage.output);
+        let reported_in = reported_count(item, a::GEN_AI_USAGE_INPUT_TOKENS, edits)
+            .or_else(|| found().usage.input);
+        let reported_out = reported_count(item, a::GEN_AI_USAGE_OUTPUT_TOKENS, edits)
+            .or_else(|| found().usage.output);
         let embeddings = operation == Some("embeddings");
         let model_id = model.as_deref().unwrap_or("");
         let plan = self.plan(model_id);
         let file = self
             .files
             .iter()
-            .find(|(p, _)| model_id.starts_with(p.as_str()))
-            .map(|(_, t)| t);
+            .find(|(p, _)| model_id.starts_with(p.as_str()));
         // The model's own tokenizer.json: exact content counts, no OpenAI framing.
-        let (counter, exact, framing, tokenizer_name): (&dyn count::Counter, bool, bool, &str) =
-            match file {
-                Some(t) => (t, true, false, &t.name),
-                None => (&plan.encoding, plan.exact, true, plan.encoding.name()),
-            };
+        let (counter, exact, framing, tokenizer_name, cache_id): (
+            &dyn count::Counter,
+            bool,
+            bool,
+            &str,
+            &str,
+        ) = match file {
+            Some((pattern, t)) => (t, true, false, &t.name, pattern),
+            None => (
+                &plan.encoding,
+                plan.exact,
+                true,
+                plan.encoding.name(),
+                plan.encoding.name(),
+            ),
+        };
+        // texts resent call after call (a conversation's history) are counted once
+        let cached = cache::Cached {
+            cache: &self.cache,
+            id: cache_id,
+            inner: counter,
+        };
+        let counter: &dyn count::Counter = &cached;
         let plan = if file.is_some() {
             Plan {
                 calibration: 1.0,
