@@ -63,42 +63,29 @@ const pool = 8
 
 // RunTraces times process on a fresh copy of src per iteration and reports ns/span.
 func RunTraces(b *testing.B, src ptrace.Traces, process func(ptrace.Traces) error) {
-	copies := make([]ptrace.Traces, pool)
-	refill := func() {
-		for i := range copies {
-			copies[i] = ptrace.NewTraces()
-			src.CopyTo(copies[i])
-		}
-	}
-	refill()
-	b.ReportAllocs()
-	b.SetBytes(int64((&ptrace.ProtoMarshaler{}).TracesSize(src)))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if i > 0 && i%pool == 0 {
-			b.StopTimer()
-			refill()
-			b.StartTimer()
-		}
-		if err := process(copies[i%pool]); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*src.SpanCount()), "ns/span")
+	run(b, func(dst ptrace.Traces) { src.CopyTo(dst) }, ptrace.NewTraces, process,
+		(&ptrace.ProtoMarshaler{}).TracesSize(src), src.SpanCount(), "ns/span")
 }
 
 // RunLogs times process on a fresh copy of src per iteration and reports ns/record.
 func RunLogs(b *testing.B, src plog.Logs, process func(plog.Logs) error) {
-	copies := make([]plog.Logs, pool)
+	run(b, func(dst plog.Logs) { src.CopyTo(dst) }, plog.NewLogs, process,
+		(&plog.ProtoMarshaler{}).LogsSize(src), src.LogRecordCount(), "ns/record")
+}
+
+// run refills a small pool of copies outside the timer, so the heap holds pool batches,
+// not b.N of them.
+func run[T any](b *testing.B, copyTo func(T), fresh func() T, process func(T) error, size, items int, unit string) {
+	copies := make([]T, pool)
 	refill := func() {
 		for i := range copies {
-			copies[i] = plog.NewLogs()
-			src.CopyTo(copies[i])
+			copies[i] = fresh()
+			copyTo(copies[i])
 		}
 	}
 	refill()
 	b.ReportAllocs()
-	b.SetBytes(int64((&plog.ProtoMarshaler{}).LogsSize(src)))
+	b.SetBytes(int64(size))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if i > 0 && i%pool == 0 {
@@ -110,5 +97,5 @@ func RunLogs(b *testing.B, src plog.Logs, process func(plog.Logs) error) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*src.LogRecordCount()), "ns/record")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*items), unit)
 }
