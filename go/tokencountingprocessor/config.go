@@ -24,6 +24,9 @@ type Config struct {
 	// FillEstimatedUsage writes estimated counts to gen_ai.usage.* (marked estimated); when
 	// false they go to llm_observatory.usage.estimated.* only.
 	FillEstimatedUsage bool `mapstructure:"fill_estimated_usage" json:"fill_estimated_usage"`
+	// CountCacheEntries bounds the counts of long texts kept by content hash, so a
+	// conversation's resent history is tokenized once; 0 turns the cache off.
+	CountCacheEntries int `mapstructure:"count_cache_entries" json:"count_cache_entries"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}

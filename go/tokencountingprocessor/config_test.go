@@ -28,7 +28,7 @@ func TestLoadConfig(t *testing.T) {
 			expected: &Config{
 				Envelope: pipeline.DefaultEnvelope(), CountInput: true, CountOutput: false,
 				MaxContentBytes: 262144, ModelTokenizers: map[string]string{"ft:acme-support-": "o200k_base"},
-				FillEstimatedUsage: false,
+				FillEstimatedUsage: false, CountCacheEntries: 10000,
 			},
 		},
 		{

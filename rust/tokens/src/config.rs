@@ -27,6 +27,9 @@ pub struct TokensConfig {
     /// Write estimated counts to `gen_ai.usage.*` (marked `estimated`). When false they go to
     /// `llm_observatory.usage.estimated.*` only and `gen_ai.usage.*` stays absent.
     pub fill_estimated_usage: bool,
+    /// Counts of long texts (64+ bytes) kept by content hash, so a conversation's resent
+    /// history is tokenized once (about 40 bytes each); 0 turns the cache off.
+    pub count_cache_entries: usize,
 }
 
 impl Default for TokensConfig {
@@ -38,6 +41,7 @@ impl Default for TokensConfig {
             model_tokenizers: BTreeMap::new(),
             tokenizer_files: BTreeMap::new(),
             fill_estimated_usage: true,
+            count_cache_entries: 65_536,
         }
     }
 }

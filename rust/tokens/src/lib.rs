@@ -90,16 +90,14 @@ pub struct TokenCounter {
     cache: cache::TextCache,
 }
 
-/// Counts the text cache holds at most (about 40 bytes each: ~2.6 MB).
-pub const CACHED_COUNTS: usize = 65_536;
 
 impl TokenCounter {
     /// A stage with a validated config and no tokenizer files.
     pub fn new(cfg: TokensConfig) -> Self {
         Self {
+            cache: cache::TextCache::new(cfg.count_cache_entries),
             cfg,
             files: Vec::new(),
-            cache: cache::TextCache::new(CACHED_COUNTS),
         }
     }
 
@@ -117,9 +115,9 @@ impl TokenCounter {
         }
         files.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
         Ok(Self {
+            cache: cache::TextCache::new(cfg.count_cache_entries),
             cfg,
             files,
-            cache: cache::TextCache::new(CACHED_COUNTS),
         })
     }
 }
