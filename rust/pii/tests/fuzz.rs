@@ -219,7 +219,7 @@ fn secret(kind: Kind, seed: &[u8], variant: usize) -> String {
         ),
         Kind::AwsKeyId => {
             let mut body = chars(BASE32, seed, 16).into_bytes();
-            // key ids carry digits; one glued into an identifier must (see scan.rs)
+            // key ids carry digits; one glued into an identifier must (see src/scan/aws.rs)
             body[variant % 16] = b"234567"[variant % 6];
             let prefix = if variant % 2 == 0 { "AKIA" } else { "ASIA" };
             format!("{prefix}{}", String::from_utf8(body).unwrap())
@@ -459,7 +459,7 @@ proptest! {
 ///
 /// * a candidate glued to a marker: the scan treats findings as boundaries where they are
 ///   known when the candidate is looked at (literal anchors and `@`s get a second look once
-///   every finding is known, numbers do not; see `src/scan.rs`);
+///   every finding is known, numbers do not; see `src/scan/`);
 /// * a keyword window: a phone number written without separators needs a phone keyword
 ///   within 32 bytes before it, an AWS secret access key an `aws`/`secret` keyword within 96
 ///   bytes before or 160 after. Those distances are measured in the text as given, so a
