@@ -90,7 +90,6 @@ pub struct TokenCounter {
     cache: cache::TextCache,
 }
 
-
 impl TokenCounter {
     /// A stage with a validated config and no tokenizer files.
     pub fn new(cfg: TokensConfig) -> Self {
