@@ -8,6 +8,8 @@
 //! * [`edits`]: what a stage sends back: set/delete attribute (or body) per item, plus counters.
 //! * [`Interest`]: which keys a stage reads, so the Go side prunes the batch before encoding it.
 //! * [`config`]: reading a stage's config, errors naming the YAML key path.
+//! * [`memo`]: results of work on a text kept by content hash (resent conversations, repeated
+//!   system prompts).
 //! * [`loggable`]: user-supplied strings made fit for the collector's own log (bounded, and
 //!   withheld when shaped like a secret).
 //!
@@ -36,6 +38,7 @@ pub mod encoder;
 pub mod glob;
 mod interest;
 pub mod loggable;
+pub mod memo;
 pub mod view;
 pub mod wire;
 

@@ -1,75 +1,39 @@
 //! Counts of texts seen before, by content hash: a conversation resends every earlier message
 //! on each call (agent loops, chats), so without a cache the work per call grows with the
-//! whole history; with it, with the new content only.
-//!
-//! Keyed by a 128-bit XXH3 hash of the counter's name and the text (a wrong count needs a
-//! 128-bit collision; one pass at memory speed), bounded in entries, sharded
-//! so that the collector's concurrent batches rarely wait on one lock. A full shard is
-//! emptied and starts over: the cost is recounting, never a wrong count or unbounded memory.
+//! whole history; with it, with the new content only. The bounded, sharded store is
+//! [`llmo_schema::memo`]; a count is keyed by the counter's name and the text.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use llmo_schema::memo::{name_seed, Memo};
 
 use crate::count::Counter;
 
-/// Texts shorter than this are counted directly: hashing would cost about as much.
-pub const MIN_CACHED_BYTES: usize = 64;
-
-const SHARDS: usize = 16;
-
 /// Bounded counts of texts by content hash.
-pub struct TextCache {
-    shards: Vec<Mutex<HashMap<u128, u32>>>,
-    per_shard: usize,
-}
+pub struct TextCache(Memo<u32>);
 
 impl TextCache {
     /// A cache of at most `entries` counts (about 40 bytes each); 0 caches nothing.
     pub fn new(entries: usize) -> Self {
-        Self {
-            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
-            per_shard: entries.div_ceil(SHARDS),
-        }
+        Self(Memo::new(entries))
     }
 
     /// The count of `s` by `counter` (named `id`, which must tell encodings and tokenizer
     /// files apart), from the cache when `s` was counted before.
     pub fn count(&self, id: &str, counter: &dyn Counter, s: &str) -> usize {
-        if self.per_shard == 0 || s.len() < MIN_CACHED_BYTES {
-            return counter.count(s);
-        }
-        let key = key(id, s);
-        let shard = &self.shards[(key as usize) % SHARDS];
-        // a poisoned lock only means another thread panicked mid-insert: the map is intact
-        if let Some(n) = shard.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return *n as usize;
-        }
-        let n = counter.count(s);
-        let mut map = shard.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() >= self.per_shard {
-            map.clear();
-        }
-        map.insert(key, u32::try_from(n).unwrap_or(u32::MAX));
-        n
+        // the counter's name seeds the hash of the text: another encoding is another key
+        self.0.get_or_insert_with(name_seed(id), s.as_bytes(), || {
+            u32::try_from(counter.count(s)).unwrap_or(u32::MAX)
+        }) as usize
     }
 
     /// Counts currently held.
     pub fn len(&self) -> usize {
-        self.shards
-            .iter()
-            .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()).len())
-            .sum()
+        self.0.len()
     }
 
     /// True when nothing is held.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.0.is_empty()
     }
-}
-
-fn key(id: &str, s: &str) -> u128 {
-    // the counter's name seeds the hash of the text: another encoding is another key
-    xxhash_rust::xxh3::xxh3_128_with_seed(s.as_bytes(), xxhash_rust::xxh3::xxh3_64(id.as_bytes()))
 }
 
 /// A [`Counter`] that asks the cache first.
