@@ -44,6 +44,9 @@ type Config struct {
 	// MaxValueBytes is the largest string scanned; a longer one is replaced by the
 	// unscannable marker (fail closed).
 	MaxValueBytes int `mapstructure:"max_value_bytes" json:"max_value_bytes"`
+	// ScanCacheEntries bounds the strings of 64+ bytes remembered clean by content hash,
+	// so a resent conversation or repeated system prompt is scanned once (0: off).
+	ScanCacheEntries int `mapstructure:"scan_cache_entries" json:"scan_cache_entries"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}

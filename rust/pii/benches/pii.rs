@@ -8,7 +8,12 @@
 //!   JSON-aware;
 //! * `stage/w1/traces` ...: the shared W1/W2 fixture batches (512 spans or log records) as
 //!   the Go side sends them, through the stage (decode, scan, edits); throughput in request
-//!   bytes.
+//!   bytes;
+//! * `stage/.../seen`: the same batch with every clean string of 64+ bytes remembered from
+//!   an earlier call (`scan_cache_entries`): what a resent conversation costs.
+//!
+//! Everything else runs with the clean-text memo off (`scan_cache_entries: 0`), so each
+//! iteration scans as if the text were new.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use llmo_pii::{Engine, PiiConfig, PiiRedactor, Tally};
@@ -29,7 +34,11 @@ fn texts(name: &str) -> Vec<String> {
 }
 
 fn bench(c: &mut Criterion) {
-    let engine = Engine::new(&PiiConfig::default()).unwrap();
+    let cold = PiiConfig {
+        scan_cache_entries: 0,
+        ..PiiConfig::default()
+    };
+    let engine = Engine::new(&cold).unwrap();
     let clean = texts("clean.jsonl");
     let dense = texts("pii.jsonl");
     let clean_blob = clean.join("\n");
@@ -83,19 +92,22 @@ fn bench(c: &mut Criterion) {
     });
 
     // the shared W1/W2 fixture as the Go side sends it: every string of every item
-    let stage = PiiRedactor::from_json(b"").unwrap();
+    let stage = PiiRedactor::from_json(br#"{"scan_cache_entries": 0}"#).unwrap();
+    let seen = PiiRedactor::from_json(b"").unwrap();
     for (name, view) in llmo_schema::encoder::bench_requests("pii_redaction") {
         g.throughput(Throughput::Bytes(view.len() as u64));
-        g.bench_function(format!("stage/{name}"), |b| {
-            b.iter_batched(
-                Edits::new,
-                |mut edits| {
-                    stage.process(&Batch::decode(&view).unwrap(), &mut edits);
-                    edits.finish()
-                },
-                BatchSize::SmallInput,
-            )
-        });
+        for (label, stage) in [(name.clone(), &stage), (format!("{name}/seen"), &seen)] {
+            g.bench_function(format!("stage/{label}"), |b| {
+                b.iter_batched(
+                    Edits::new,
+                    |mut edits| {
+                        stage.process(&Batch::decode(&view).unwrap(), &mut edits);
+                        edits.finish()
+                    },
+                    BatchSize::SmallInput,
+                )
+            });
+        }
     }
     g.finish();
 }

@@ -199,6 +199,11 @@ pub struct PiiConfig {
     /// `<UNSCANNABLE>` marker (fail closed). Scanning is linear, so this only bounds the work
     /// per value.
     pub max_value_bytes: usize,
+    /// Strings of 64+ bytes found clean are remembered (by a 128-bit content hash seeded at
+    /// random per process, about 20 bytes each), so that a conversation history resent on
+    /// every call, a repeated system prompt or tool list, a prompt written under two keys is
+    /// scanned once. 0 turns it off.
+    pub scan_cache_entries: usize,
 }
 
 impl Default for PiiConfig {
@@ -218,6 +223,7 @@ impl Default for PiiConfig {
             include_keys: Vec::new(),
             exclude_keys: Vec::new(),
             max_value_bytes: 16 << 20,
+            scan_cache_entries: 65_536,
         }
     }
 }

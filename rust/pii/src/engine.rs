@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use llmo_schema::memo::{process_seed, Memo};
+
 use crate::config::{Action, ConfigError, PiiConfig};
 use crate::detectors::{Builtin, DetectorId};
 use crate::find::{Finder, Finding};
@@ -18,7 +20,14 @@ pub struct Engine {
     /// Detector names (reported types) by id.
     names: Vec<String>,
     max_value_bytes: usize,
+    /// Texts found clean before (`scan_cache_entries`), keyed under `seed`.
+    clean: Memo<()>,
+    seed: u64,
 }
+
+/// Tells texts scanned as plain text (keys, JSON leaves) apart in the memo from values, which
+/// are scanned JSON-aware when they look like JSON.
+const PLAIN: u64 = 1;
 
 impl fmt::Debug for Engine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -49,6 +58,8 @@ impl Engine {
             marker: Marker::new(cfg),
             names,
             max_value_bytes: cfg.max_value_bytes,
+            clean: Memo::new(cfg.scan_cache_entries),
+            seed: process_seed(),
         })
     }
 
@@ -65,6 +76,11 @@ impl Engine {
     /// The action of a detector.
     pub fn action(&self, id: DetectorId) -> Action {
         self.marker.action(id)
+    }
+
+    /// Strings currently remembered clean (`scan_cache_entries`).
+    pub fn remembered_clean(&self) -> usize {
+        self.clean.len()
     }
 
     /// The largest value scanned (bytes).
@@ -102,6 +118,10 @@ impl Engine {
 
     /// Redacts plain text: every finding replaced by its marker or HMAC.
     pub fn redact_text(&self, text: &str, tally: &mut Tally) -> Redacted {
+        self.remembering(text, self.seed ^ PLAIN, || self.redact_plain(text, tally))
+    }
+
+    fn redact_plain(&self, text: &str, tally: &mut Tally) -> Redacted {
         let mut hits = Vec::new();
         self.finder.find_hits(text, &mut hits);
         if hits.is_empty() {
@@ -127,12 +147,28 @@ impl Engine {
             tally.add_unscannable();
             return Redacted::Changed(UNSCANNABLE_MARKER.to_string());
         }
-        if json::looks_like_json(text) {
-            if let Some(r) = self.redact_json(text, tally) {
-                return r;
+        self.remembering(text, self.seed, || {
+            if json::looks_like_json(text) {
+                if let Some(r) = self.redact_json(text, tally) {
+                    return r;
+                }
             }
+            self.redact_plain(text, tally)
+        })
+    }
+
+    /// `Unchanged` for a text found clean before; else `redact`, remembering the text when it
+    /// comes out clean (nothing found, so nothing counted: every action changes the text).
+    fn remembering(&self, text: &str, seed: u64, redact: impl FnOnce() -> Redacted) -> Redacted {
+        let key = self.clean.key(seed, text.as_bytes());
+        if key.is_some_and(|k| self.clean.get(k).is_some()) {
+            return Redacted::Unchanged;
         }
-        self.redact_text(text, tally)
+        let r = redact();
+        if let (Redacted::Unchanged, Some(k)) = (&r, key) {
+            self.clean.insert(k, ());
+        }
+        r
     }
 
     /// Redacts a bytes value: each valid UTF-8 stretch is scanned as text (JSON-aware), the
@@ -168,8 +204,17 @@ impl Engine {
 
 impl json::Redactor for Engine {
     fn redact_leaf(&self, leaf: &str, marks: &mut Marks, tally: &mut Tally) -> bool {
+        // the contents of a resent conversation: the JSON around them is new on every call
+        let key = self.clean.key(self.seed ^ PLAIN, leaf.as_bytes());
+        if key.is_some_and(|k| self.clean.get(k).is_some()) {
+            marks.hits.clear();
+            return false;
+        }
         self.finder.find_hits(leaf, &mut marks.hits);
         if marks.hits.is_empty() {
+            if let Some(k) = key {
+                self.clean.insert(k, ());
+            }
             return false;
         }
         if self.marker.tally(&marks.hits, tally) {
@@ -335,6 +380,55 @@ mod tests {
             e.redact_bytes(b"\xffclean", &mut Tally::default()),
             Redacted::Unchanged
         );
+    }
+
+    #[test]
+    fn remembering_clean_texts_changes_no_result() {
+        let on = engine("");
+        let off = engine(r#"{"scan_cache_entries": 0}"#);
+        let turn = |i: usize| {
+            let pii = if i % 3 == 2 {
+                " write to ops@example.com"
+            } else {
+                ""
+            };
+            format!(
+                "turn {i}: the agent reads the whole build log again and plans its next step{pii}"
+            )
+        };
+        // a conversation resent on every call, as plain text values and as message JSON
+        let mut history = Vec::new();
+        for i in 0..9 {
+            history.push(serde_json::json!({"role": "user", "parts": [{"type": "text", "content": turn(i)}]}));
+            let json = serde_json::to_string(&history).unwrap();
+            for text in [turn(i), turn(i), json] {
+                let (mut a, mut b) = (Tally::default(), Tally::default());
+                assert_eq!(
+                    on.redact(&text, &mut a),
+                    off.redact(&text, &mut b),
+                    "{text}"
+                );
+                assert_eq!(
+                    a.total(),
+                    b.total(),
+                    "{text}: every finding counted every time"
+                );
+                let expected = if text.starts_with('[') {
+                    (i as u64 + 1) / 3
+                } else {
+                    u64::from(i % 3 == 2)
+                };
+                assert_eq!(a.total(), expected, "{text}");
+            }
+        }
+        // the clean turns as values and as JSON leaves (scanned as plain text), and the first
+        // two JSON arrays (clean)
+        assert_eq!(on.remembered_clean(), 6 + 6 + 2);
+        assert_eq!(off.remembered_clean(), 0);
+        // short texts are not remembered
+        let short = engine("");
+        short.redact("a short clean text", &mut Tally::default());
+        assert_eq!(short.remembered_clean(), 0);
     }
 
     #[test]

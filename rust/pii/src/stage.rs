@@ -10,9 +10,11 @@
 //! not: their attributes are shared). Counters per batch: see [`crate::counters`].
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use llmo_schema::edits::{link, Edits, NewValue, Tree, ITEM_ITSELF};
 use llmo_schema::glob::glob_match;
+use llmo_schema::memo::{TextHash, MIN_MEMO_BYTES};
 use llmo_schema::view::{is_lossy, Batch, Field, Item, ItemKind, Value};
 use llmo_schema::{Interest, Stage};
 
@@ -81,10 +83,54 @@ enum Res {
 }
 
 /// Where the findings and edits of one item go.
-struct Out<'a> {
+struct Out<'o, 'a> {
     tally: Tally,
-    totals: &'a mut BatchTotals,
-    edits: &'a mut Edits,
+    totals: &'o mut BatchTotals,
+    edits: &'o mut Edits,
+    seen: &'o mut Seen<'a>,
+}
+
+/// Most short strings remembered clean per batch.
+const SEEN_MAX: usize = 4096;
+
+/// The short strings of one batch found clean, apart by how they were scanned: attribute
+/// keys, model names, roles and operation names repeat in every item, and scanning a short
+/// string costs mostly the call. (Strings of [`MIN_MEMO_BYTES`] or more are remembered
+/// across batches by the engine.) Exact strings: no hash decides a result.
+#[derive(Default)]
+struct Seen<'a> {
+    values: HashSet<&'a str, TextHash>,
+    texts: HashSet<&'a str, TextHash>,
+}
+
+impl<'a> Seen<'a> {
+    /// [`Engine::redact`] (JSON-aware).
+    fn value(&mut self, engine: &Engine, s: &'a str, tally: &mut Tally) -> Redacted {
+        remember(&mut self.values, s, || engine.redact(s, tally))
+    }
+
+    /// [`Engine::redact_text`] (plain text: keys).
+    fn text(&mut self, engine: &Engine, s: &'a str, tally: &mut Tally) -> Redacted {
+        remember(&mut self.texts, s, || engine.redact_text(s, tally))
+    }
+}
+
+fn remember<'a>(
+    set: &mut HashSet<&'a str, TextHash>,
+    s: &'a str,
+    redact: impl FnOnce() -> Redacted,
+) -> Redacted {
+    if s.len() >= MIN_MEMO_BYTES {
+        return redact();
+    }
+    if set.contains(s) {
+        return Redacted::Unchanged;
+    }
+    let r = redact();
+    if matches!(r, Redacted::Unchanged) && set.len() < SEEN_MAX {
+        set.insert(s);
+    }
+    r
 }
 
 /// Per-batch totals, turned into counters once.
@@ -129,14 +175,14 @@ impl PiiRedactor {
     }
 
     /// Redacts one value, recursively.
-    fn value(&self, v: &Value<'_>, tally: &mut Tally) -> Res {
+    fn value<'a>(&self, v: &Value<'a>, tally: &mut Tally, seen: &mut Seen<'a>) -> Res {
         let changed = |r: Redacted| match r {
             Redacted::Unchanged => Res::Same,
             Redacted::Changed(s) => Res::New(Tree::Str(s)),
             Redacted::Drop => Res::Drop,
         };
         match v {
-            Value::Str(s) => changed(self.engine.redact(s, tally)),
+            Value::Str(s) => changed(seen.value(&self.engine, s, tally)),
             Value::InvalidStr(_) | Value::Unscannable => {
                 tally.add_unscannable();
                 Res::New(Tree::Str(UNSCANNABLE_MARKER.to_string()))
@@ -159,7 +205,7 @@ impl PiiRedactor {
             Value::Array(items) => {
                 let mut out: Option<Vec<Tree>> = None;
                 for (i, it) in items.iter().enumerate() {
-                    match self.value(it, tally) {
+                    match self.value(it, tally, seen) {
                         Res::Drop => return Res::Drop,
                         Res::New(t) => {
                             out.get_or_insert_with(|| {
@@ -180,7 +226,11 @@ impl PiiRedactor {
                 let mut out: Option<Vec<(String, Tree)>> = None;
                 for (i, (k, it)) in entries.iter().enumerate() {
                     let lossy = is_lossy(k);
-                    let key = match self.engine.redact_text(k, tally) {
+                    let scanned = match k {
+                        Cow::Borrowed(k) => seen.text(&self.engine, k, tally),
+                        Cow::Owned(k) => self.engine.redact_text(k, tally),
+                    };
+                    let key = match scanned {
                         Redacted::Drop => return Res::Drop,
                         Redacted::Changed(s) => Some(s),
                         // the decoded key is not the collector's: write the readable form
@@ -192,7 +242,7 @@ impl PiiRedactor {
                         tally.add_unscannable();
                         Some(Tree::Str(UNSCANNABLE_MARKER.to_string()))
                     } else {
-                        match self.value(it, tally) {
+                        match self.value(it, tally, seen) {
                             Res::Drop => return Res::Drop,
                             Res::New(t) => Some(t),
                             Res::Same => None,
@@ -221,13 +271,13 @@ impl PiiRedactor {
     /// Redacts the attribute at position `pos` of a map (the item's, or its event's or link's:
     /// `sub`) and records the edits. Every copy of a duplicated key has a position of its own.
     #[allow(clippy::ptr_arg)] // the Cow says whether the key was decoded lossily
-    fn attr(
+    fn attr<'a>(
         &self,
         at: (u32, u32),
         pos: u32,
-        key: &Cow<'_, str>,
-        v: &Value<'_>,
-        out: &mut Out<'_>,
+        key: &Cow<'a, str>,
+        v: &Value<'a>,
+        out: &mut Out<'_, 'a>,
         renames: &mut Renames<'_, '_>,
     ) {
         let (item, sub) = at;
@@ -254,7 +304,11 @@ impl PiiRedactor {
         if !self.scans_key(key) {
             return;
         }
-        let new_key = match self.engine.redact_text(key, &mut out.tally) {
+        let scanned = match key {
+            Cow::Borrowed(k) => out.seen.text(&self.engine, k, &mut out.tally),
+            Cow::Owned(k) => self.engine.redact_text(k, &mut out.tally),
+        };
+        let new_key = match scanned {
             Redacted::Unchanged => None,
             Redacted::Changed(k) => Some(k),
             Redacted::Drop => {
@@ -263,7 +317,7 @@ impl PiiRedactor {
                 return;
             }
         };
-        let res = self.value(v, &mut out.tally);
+        let res = self.value(v, &mut out.tally, out.seen);
         let edits = &mut *out.edits;
         match (new_key, res) {
             (_, Res::Drop) => {
@@ -304,7 +358,12 @@ impl PiiRedactor {
         }
     }
 
-    fn attrs(&self, at: (u32, u32), attrs: &[(Cow<'_, str>, Value<'_>)], out: &mut Out<'_>) {
+    fn attrs<'a>(
+        &self,
+        at: (u32, u32),
+        attrs: &[(Cow<'a, str>, Value<'a>)],
+        out: &mut Out<'_, 'a>,
+    ) {
         let mut renames = Renames { attrs, taken: None };
         for (pos, (k, v)) in attrs.iter().enumerate() {
             self.attr(at, pos as u32, k, v, out, &mut renames);
@@ -313,10 +372,10 @@ impl PiiRedactor {
 
     /// Redacts a string field (a name, status message, trace state, ...) of the item or of its
     /// event or link. A dropped field becomes empty; one that is not UTF-8 the marker.
-    fn field(&self, at: (u32, u32), field: Field, v: &Value<'_>, out: &mut Out<'_>) {
+    fn field<'a>(&self, at: (u32, u32), field: Field, v: &Value<'a>, out: &mut Out<'_, 'a>) {
         let (item, sub) = at;
         let new = match v {
-            Value::Str(s) => match self.engine.redact(s, &mut out.tally) {
+            Value::Str(s) => match out.seen.value(&self.engine, s, &mut out.tally) {
                 Redacted::Unchanged => return,
                 Redacted::Changed(s) => Some(s),
                 Redacted::Drop => None,
@@ -338,12 +397,19 @@ impl PiiRedactor {
         }
     }
 
-    fn item(&self, item: &Item<'_>, totals: &mut BatchTotals, edits: &mut Edits) {
+    fn item<'a>(
+        &self,
+        item: &Item<'a>,
+        totals: &mut BatchTotals,
+        edits: &mut Edits,
+        seen: &mut Seen<'a>,
+    ) {
         let idx = item.index;
         let mut out = Out {
             tally: Tally::default(),
             totals,
             edits,
+            seen,
         };
         let itself = (idx, ITEM_ITSELF);
         let scan_names = match item.kind {
@@ -375,9 +441,10 @@ impl PiiRedactor {
             mut tally,
             totals,
             edits,
+            seen,
         } = out;
         if item.kind == ItemKind::Log && self.cfg.log_bodies {
-            match self.value(&item.body, &mut tally) {
+            match self.value(&item.body, &mut tally, seen) {
                 Res::Same => {}
                 Res::Drop => {
                     edits.set_body(idx, NewValue::Tree(&Tree::Empty));
@@ -466,11 +533,11 @@ fn distinct_keys(mut m: Vec<(String, Tree)>) -> Vec<(String, Tree)> {
 
 /// A decoded name as a value: the lossy copy of bytes that were not UTF-8 is unscannable.
 #[allow(clippy::ptr_arg)] // the Cow says whether the name was decoded lossily
-fn name_value<'v>(name: &'v Cow<'_, str>) -> Value<'v> {
-    if is_lossy(name) {
-        Value::InvalidStr(name.as_bytes())
-    } else {
-        Value::Str(name)
+fn name_value<'a>(name: &Cow<'a, str>) -> Value<'a> {
+    match name {
+        Cow::Borrowed(s) => Value::Str(s),
+        // a lossy copy: the bytes are not UTF-8, and what they were is not kept
+        Cow::Owned(_) => Value::InvalidStr(b""),
     }
 }
 
@@ -504,8 +571,9 @@ impl Stage for PiiRedactor {
 
     fn process(&self, batch: &Batch<'_>, edits: &mut Edits) {
         let mut totals = BatchTotals::default();
+        let mut seen = Seen::default();
         for item in batch.items.iter().filter(|i| self.wants(i.kind)) {
-            self.item(item, &mut totals, edits);
+            self.item(item, &mut totals, edits, &mut seen);
         }
         for (id, n) in totals.tally.by_detector() {
             let name = self.engine.detector_name(id);
@@ -624,6 +692,44 @@ mod tests {
         assert_eq!(c["findings:phone"], 1);
         assert_eq!(c[counters::REDACTED_VALUES], 3);
         assert_eq!(c[counters::ITEMS_WITH_PII], 1);
+    }
+
+    #[test]
+    fn strings_repeated_across_items_are_judged_alike() {
+        // short clean strings are remembered per batch, findings never are: every item gets
+        // its own, whether the string is a value, a key, a name or inside a map
+        let mut enc = Encoder::new();
+        for i in 0..40 {
+            enc.begin_item(ItemKind::Span, "chat gpt-4o", i);
+            enc.attr_str("gen_ai.request.model", "gpt-4o");
+            enc.attr_str("contact", "a@example.com");
+            enc.attr_str("b@example.org", "gpt-4o");
+            enc.attr_raw(
+                "m",
+                &value(json!({"a@example.com": "gpt-4o", "k": "a@example.com"})),
+            );
+            enc.end_item_without_events_or_body();
+        }
+        let (edits, counters) = run("", enc);
+        for i in 0..40 {
+            assert_eq!(
+                find(&edits, i, ITEM_ITSELF, "contact").unwrap().value,
+                Some(json!("<EMAIL>"))
+            );
+            assert_eq!(
+                find(&edits, i, ITEM_ITSELF, "m").unwrap().value,
+                Some(json!({"<EMAIL>": "gpt-4o", "k": "<EMAIL>"}))
+            );
+            assert!(find(&edits, i, ITEM_ITSELF, "gen_ai.request.model").is_none());
+            assert_eq!(
+                find(&edits, i, ITEM_ITSELF, keys::PII_COUNT).unwrap().value,
+                Some(json!(4)),
+                "item {i}"
+            );
+        }
+        let c: std::collections::HashMap<_, _> = counters.into_iter().collect();
+        assert_eq!(c["findings:email"], 160);
+        assert_eq!(c[counters::ITEMS_WITH_PII], 40);
     }
 
     #[test]
