@@ -223,10 +223,29 @@ func (g *Generator) items(b, n int) ([]item, Stats) {
 	return out, st
 }
 
+// Every generated text starts with the tag of the cycle it is sent in (cycle 0 when made). A
+// sender re-sends its pool of batches in cycles; Retag gives each cycle new texts, as real
+// calls have (caches keyed by content must not see the same prompt again), while the messages
+// a W2 conversation resends stay byte-identical within a cycle.
+const cycleTagPrefix = "zqcyc"
+
+// CycleTag is the tag of cycle c: the prefix and six letters (no digits, so no detector of
+// ours sees a number in it).
+func CycleTag(c int) string {
+	b := []byte(cycleTagPrefix + "aaaaaa")
+	for i := len(b) - 1; i >= len(cycleTagPrefix) && c > 0; i-- {
+		b[i] = byte('a' + c%26)
+		c /= 26
+	}
+	return string(b)
+}
+
 func text(r *rand.Rand, minB, maxB int, pii bool) string {
 	target := minB + r.Intn(maxB-minB+1)
 	var sb strings.Builder
 	sb.Grow(target + 64)
+	sb.WriteString(CycleTag(0))
+	sb.WriteByte(' ')
 	piiAt := -1
 	if pii {
 		piiAt = r.Intn(target)
@@ -475,6 +494,49 @@ func SetIDs(td ptrace.Traces, base uint64) {
 			}
 		}
 	}
+}
+
+// RetagTraces moves every text of td from cycle `from` to cycle `to` (see CycleTag).
+func RetagTraces(td ptrace.Traces, from, to int) {
+	old, tag := CycleTag(from), CycleTag(to)
+	rss := td.ResourceSpans()
+	for i := 0; i < rss.Len(); i++ {
+		sss := rss.At(i).ScopeSpans()
+		for j := 0; j < sss.Len(); j++ {
+			spans := sss.At(j).Spans()
+			for s := 0; s < spans.Len(); s++ {
+				retag(spans.At(s).Attributes(), old, tag)
+			}
+		}
+	}
+}
+
+// RetagLogs is RetagTraces for log records (attributes and bodies).
+func RetagLogs(ld plog.Logs, from, to int) {
+	old, tag := CycleTag(from), CycleTag(to)
+	rls := ld.ResourceLogs()
+	for i := 0; i < rls.Len(); i++ {
+		sls := rls.At(i).ScopeLogs()
+		for j := 0; j < sls.Len(); j++ {
+			lrs := sls.At(j).LogRecords()
+			for k := 0; k < lrs.Len(); k++ {
+				lr := lrs.At(k)
+				retag(lr.Attributes(), old, tag)
+				if b := lr.Body(); b.Type() == pcommon.ValueTypeStr && strings.Contains(b.Str(), old) {
+					b.SetStr(strings.ReplaceAll(b.Str(), old, tag))
+				}
+			}
+		}
+	}
+}
+
+func retag(m pcommon.Map, old, tag string) {
+	m.Range(func(_ string, v pcommon.Value) bool {
+		if v.Type() == pcommon.ValueTypeStr && strings.Contains(v.Str(), old) {
+			v.SetStr(strings.ReplaceAll(v.Str(), old, tag))
+		}
+		return true
+	})
 }
 
 // Logs builds batch b with n log records (LLM records carry the prompt as body).

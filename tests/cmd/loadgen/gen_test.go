@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -214,6 +215,60 @@ func TestW2ResendsTheConversation(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+func TestRetagMakesEveryTextNewAndKeepsTheResentHistory(t *testing.T) {
+	g := NewGenerator(5).WithWorkload(W2)
+	long := func(td ptrace.Traces) map[string]bool {
+		out := map[string]bool{}
+		spans := spansOf(td)
+		for i := 0; i < spans.Len(); i++ {
+			spans.At(i).Attributes().Range(func(k string, v pcommon.Value) bool {
+				if len(v.Str()) >= 64 {
+					out[v.Str()] = true
+				}
+				return true
+			})
+		}
+		return out
+	}
+	td, _ := g.Traces(0, 512)
+	before := long(td)
+	RetagTraces(td, 0, 1)
+	after := long(td)
+	if len(after) != len(before) || len(before) < 100 {
+		t.Fatalf("%d long texts before, %d after", len(before), len(after))
+	}
+	for s := range after {
+		if before[s] {
+			t.Fatalf("a text is the same in cycle 1: %.60q", s)
+		}
+		if !strings.Contains(s, CycleTag(1)) || strings.Contains(s, CycleTag(0)) {
+			t.Fatalf("not retagged: %.60q", s)
+		}
+	}
+	// the retagged batch is the cycle-0 batch with the tag changed, byte for byte
+	td0, _ := g.Traces(0, 512)
+	want := map[string]bool{}
+	for s := range long(td0) {
+		want[strings.ReplaceAll(s, CycleTag(0), CycleTag(1))] = true
+	}
+	for s := range after {
+		if !want[s] {
+			t.Fatalf("retagging changed more than the tag: %.60q", s)
+		}
+	}
+	if CycleTag(0) == CycleTag(26) || CycleTag(1) == CycleTag(27) || len(CycleTag(1<<20)) != len(CycleTag(0)) {
+		t.Fatal("cycle tags must differ and keep their length")
+	}
+	ld, _ := g.Logs(0, 512)
+	RetagLogs(ld, 0, 3)
+	lrs := ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
+	for i := 0; i < lrs.Len(); i++ {
+		if b := lrs.At(i).Body().Str(); strings.Contains(b, CycleTag(0)) {
+			t.Fatalf("log body not retagged: %.60q", b)
 		}
 	}
 }

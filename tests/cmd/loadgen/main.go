@@ -50,6 +50,7 @@ type payload struct {
 	n      int
 	llm    int
 	bytes  int
+	cycle  int // the cycle its texts are tagged for
 }
 
 func main() {
@@ -61,7 +62,8 @@ func main() {
 	batchSize := flag.Int("batch-size", 512, "items per batch")
 	signal := flag.String("signal", "traces", "traces|logs")
 	seed := flag.Int64("seed", 1, "generator seed")
-	pool := flag.Int("pool", 16, "distinct batches generated up front per sender (re-sent in a cycle; span ids are renewed per send)")
+	pool := flag.Int("pool", 16, "distinct batches generated up front per sender (re-sent in cycles; span ids are renewed per send, texts per cycle)")
+	sameTexts := flag.Bool("same-texts", false, "re-send the pool's texts unchanged in every cycle (by default each cycle's texts are new)")
 	gz := flag.Bool("gzip", false, "gzip-compress requests")
 	headers := flag.String("headers", "", "extra gRPC metadata, k=v,k2=v2 (e.g. signoz-ingestion-key=abc)")
 	timeout := flag.Duration("timeout", 10*time.Second, "per-request timeout")
@@ -188,6 +190,14 @@ func main() {
 					}
 				}
 				pl := &pools[w][i%len(pools[w])]
+				if c := i / len(pools[w]); c != pl.cycle && !*sameTexts {
+					if *signal == "traces" {
+						RetagTraces(pl.traces, pl.cycle, c)
+					} else {
+						RetagLogs(pl.lreq.Logs(), pl.cycle, c)
+					}
+					pl.cycle = c
+				}
 				i++
 				ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 				if md != nil {
