@@ -266,3 +266,25 @@ func TestPositionalAndFieldEdits(t *testing.T) {
 		assert.Error(t, err, name)
 	}
 }
+
+// An interest in every key answers without lookups, and only when that is what it means.
+func TestEveryKeyClassIsTheSlowClass(t *testing.T) {
+	keys := []string{"", "gen_ai.prompt", "http.method", "user.email", string(make([]byte, 300))}
+	for _, in := range []*Interest{
+		{AllItems: true, AllAttributes: true},
+		{AllItems: true, AllAttributes: true, skipKeys: map[string]struct{}{"k8s.pod.uid": {}}},
+		{AllItems: true, AllAttributes: true, heavyPrefixes: []string{"gen_ai.prompt"}},
+		{AllAttributes: true, prefixes: []string{"gen_ai."}},
+	} {
+		in.index()
+		for _, k := range keys {
+			assert.Equal(t, in.classify(k), in.class(k), "%+v %q", in.everyKey, k)
+		}
+	}
+	everyKey := &Interest{AllItems: true, AllAttributes: true}
+	everyKey.index()
+	assert.True(t, everyKey.everyKey)
+	heavy := &Interest{AllItems: true, AllAttributes: true, heavyPrefixes: []string{"gen_ai.prompt"}}
+	heavy.index()
+	assert.False(t, heavy.everyKey)
+}

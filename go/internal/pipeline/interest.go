@@ -47,6 +47,9 @@ type Interest struct {
 	// pipeline has run a few batches) copies the map, which is bounded.
 	classes   atomic.Pointer[map[string]keyClass]
 	classesMu sync.Mutex
+	// everyKey: every key selects and is sent, none is heavy (pii_redaction's interest):
+	// no key needs a lookup.
+	everyKey bool
 }
 
 // keyClass is what an attribute key is to a stage.
@@ -132,6 +135,7 @@ func (in *Interest) index() {
 	}
 	markFirstBytes(&in.firstByte, prefixes)
 	markFirstBytes(&in.contextFirst, context)
+	in.everyKey = in.AllAttributes && in.AllItems && len(in.heavyKeys) == 0 && len(in.heavyPrefixes) == 0
 }
 
 func markFirstBytes(table *[256]bool, lists ...[]string) {
@@ -152,6 +156,9 @@ func markFirstBytes(table *[256]bool, lists ...[]string) {
 // starts no key, prefix or context key of the stage (most keys of ordinary spans: http.*,
 // url.*, db.*) are answered without a lookup.
 func (in *Interest) class(key string) keyClass {
+	if in.everyKey {
+		return classSelects | classSends
+	}
 	if !in.AllAttributes && (key == "" || (!in.firstByte[key[0]] && !in.contextFirst[key[0]])) {
 		if key == "" {
 			return in.classify(key)

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 
@@ -28,7 +29,7 @@ type Result struct {
 type Stage struct {
 	proc     *bridge.Processor
 	interest *Interest
-	pool     sync.Pool
+	encoders encoders
 	logger   *zap.Logger
 	limiter  *RateLimiter
 }
@@ -49,9 +50,36 @@ func NewStage(kind string, configJSON []byte, logger *zap.Logger) (*Stage, error
 		p.Close()
 		return nil, err
 	}
-	s := &Stage{proc: p, interest: in, logger: logger, limiter: NewRateLimiter(time.Minute)}
-	s.pool.New = func() any { return &encoder{buf: make([]byte, 0, 64<<10)} }
+	s := &Stage{proc: p, interest: in, logger: logger, limiter: NewRateLimiter(time.Minute),
+		encoders: make(encoders, runtime.GOMAXPROCS(0))}
 	return s, nil
+}
+
+// encoders keeps the encoders of finished batches for the next ones: a request buffer grows
+// to the size of a batch (about 1 MB for a W1 batch with every string, as pii_redaction asks),
+// and a sync.Pool would hand it to the garbage collector at every cycle, so most batches
+// grew a new one. At most one per core is kept, none over maxKeptBuffer.
+type encoders chan *encoder
+
+const maxKeptBuffer = 16 << 20
+
+func (c encoders) get() *encoder {
+	select {
+	case e := <-c:
+		return e
+	default:
+		return &encoder{buf: make([]byte, 0, 64<<10)}
+	}
+}
+
+func (c encoders) put(e *encoder) {
+	if cap(e.buf) > maxKeptBuffer {
+		return
+	}
+	select {
+	case c <- e:
+	default:
+	}
 }
 
 // Close frees the Rust handle.
@@ -59,8 +87,8 @@ func (s *Stage) Close() { s.proc.Close() }
 
 func (s *Stage) run(encode func(*encoder, []target) ([]target, int)) (Result, error) {
 	start := time.Now()
-	enc := s.pool.Get().(*encoder)
-	defer s.pool.Put(enc)
+	enc := s.encoders.get()
+	defer s.encoders.put(enc)
 	enc.reset()
 	targets, total := encode(enc, enc.targets[:0])
 	// the pooled encoder keeps its slices, not the batch they point into
