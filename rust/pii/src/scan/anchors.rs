@@ -87,7 +87,7 @@ const TRIGGERS: &[(&str, Trigger, &[Builtin])] = &[
 /// The shortest text a literal anchor can turn into a finding, except a URL password
 /// (`a://:x@`): `Basic ` and eight base64 characters. Shorter strings (the keys and roles of
 /// message JSON) skip the automaton unless they hold a `:`.
-const MIN_LITERAL_TEXT: usize = 14;
+pub(super) const MIN_LITERAL_TEXT: usize = 14;
 
 /// The automaton over the anchors of the enabled detectors, and the trigger of each pattern.
 #[derive(Debug, Clone)]

@@ -39,7 +39,7 @@ mod tokens;
 mod url;
 
 use crate::detectors::Builtin;
-use anchors::{Covered, Literals};
+use anchors::{Covered, Literals, MIN_LITERAL_TEXT};
 use ctx::Ctx;
 pub(crate) use ctx::Hit;
 
@@ -72,6 +72,13 @@ impl Scanner {
     /// Appends the built-in findings in `text` to `out` (unsorted, possibly overlapping).
     pub(crate) fn scan(&self, text: &str, out: &mut Vec<Hit>) {
         let t = text.as_bytes();
+        if !quiet(t) {
+            self.scan_all(t, out);
+        }
+    }
+
+    /// [`Scanner::scan`] without the quick look at short texts.
+    fn scan_all(&self, t: &[u8], out: &mut Vec<Hit>) {
         let mut cx = Ctx {
             t,
             out,
@@ -101,6 +108,18 @@ impl Scanner {
     }
 }
 
+/// True when no built-in scanner can find anything in `t`: shorter than any literal finding,
+/// with none of the bytes the others start from (a digit, `@`, `:`). The keys, roles and
+/// types of message JSON and most short values are such texts, and one pass over their few
+/// bytes costs less than setting up the scanners.
+#[inline]
+fn quiet(t: &[u8]) -> bool {
+    t.len() < MIN_LITERAL_TEXT
+        && !t
+            .iter()
+            .any(|&b| b.is_ascii_digit() || b == b'@' || b == b':')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +140,23 @@ mod tests {
         let v = scan(text);
         assert!(v.len() <= 1, "{text:?}: {v:?}");
         v.into_iter().next()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The quick look skips only texts in which the scanners find nothing.
+        #[test]
+        fn quiet_texts_hold_no_finding(t in "[a-zA-Z_.:@/+=()#$%\\ \\-0-9\u{a0}\u{2009}é]{0,16}") {
+            let s = Scanner::new([true; Builtin::ALL.len()]);
+            let mut out = Vec::new();
+            s.scan_all(t.as_bytes(), &mut out);
+            if quiet(t.as_bytes()) {
+                proptest::prop_assert!(out.is_empty(), "{t:?}: {out:?}");
+            }
+            let mut fast = Vec::new();
+            s.scan(&t, &mut fast);
+            proptest::prop_assert_eq!(fast, out);
+        }
     }
 
     #[test]
