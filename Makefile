@@ -208,10 +208,6 @@ bench-w1: $(BINARY)
 	$(BENCH_E2E) tests/bench/configs/cost.yaml
 	$(BENCH_E2E) tests/bench/configs/pii.yaml
 	$(BENCH_E2E) tests/bench/configs/all-four.yaml
-	# token_counting without its count cache: W1's texts are new on every call in real traffic,
-	# while the load generator repeats its batches
-	$(BENCH_E2E) tests/bench/configs/tokens-nocache.yaml
-	$(BENCH_E2E) tests/bench/configs/all-four-nocache.yaml
 	LOADGEN_ARGS='-workload w2' $(BENCH_E2E) tests/bench/configs/tokens.yaml
 	LOADGEN_ARGS='-workload w2' $(BENCH_E2E) tests/bench/configs/all-four.yaml
 	$(BENCH_E2E) tests/bench/configs/stock-redaction.yaml
