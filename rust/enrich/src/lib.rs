@@ -49,7 +49,11 @@ const PREFIXES: &[&str] = &[
     "input.value",
 ];
 /// Keys read only when the item is a candidate already.
-const CONTEXT_KEYS: &[&str] = &["server.address"];
+const CONTEXT_KEYS: &[&str] = &[
+    "server.address",
+    a::LLMO_SOURCE,
+    "llm_observatory.original.gen_ai.usage.input_tokens",
+];
 /// Message content and other bulky values enrichment never reads: not worth a copy across
 /// the boundary (`input.value` stays: OpenInference hides the request model in it).
 const SKIP_KEYS: &[&str] = &[
@@ -302,8 +306,14 @@ impl Enricher {
         );
 
         let mut u = f.usage;
-        let mut correct_input = f.correct_input;
-        if !correct_input {
+        // An input an earlier enrichment corrected (an agent collector in front of this one)
+        // includes the cache already: correcting it again would count the cache twice.
+        let corrected_before = at.has_at(S::LlmoOriginalInput);
+        if corrected_before {
+            u.input = None;
+        }
+        let mut correct_input = f.correct_input && !corrected_before;
+        if !correct_input && !corrected_before {
             // Semconv input includes the cache; an input smaller than its own cache parts can
             // only be a cache-exclusive count (an instrumentation copying Anthropic's raw
             // input_tokens). Left alone, it makes cost calculation bill the cache twice.
@@ -369,7 +379,9 @@ impl Enricher {
                 .set_str(item.index, a::LLMO_MODEL_CANONICAL, &m.canonical);
             w.edits.set_str(item.index, a::LLMO_MODEL_FAMILY, &m.family);
         }
-        if !f.sources.is_empty() {
+        // The conventions the instrumentation used: an earlier enrichment saw them, this one
+        // sees its output.
+        if !f.sources.is_empty() && !at.has_at(S::LlmoSource) {
             let names: Vec<&str> = f.sources.iter().map(|s| s.name()).collect();
             w.edits
                 .set_str(item.index, a::LLMO_SOURCE, &names.join(","));

@@ -146,6 +146,31 @@ fn openlit_anthropic_input_excludes_cache_and_is_corrected() {
         .contains("openlit"));
 }
 
+/// A gateway behind an agent collector enriches the agent's output again: a corrected input
+/// is not corrected twice, and a cost we wrote as the plain `gen_ai.usage.cost` (beside its
+/// `gen_ai.usage.cost.amount`) is not taken for OpenLIT's.
+#[test]
+fn enriching_our_own_output_again_changes_nothing() {
+    let openlit = json!({"name": "chat claude-3-5-sonnet-20241022", "attributes": {
+        "gen_ai.system": "anthropic", "gen_ai.operation.name": "chat",
+        "gen_ai.request.model": "claude-3-5-sonnet-20241022",
+        "gen_ai.usage.input_tokens": 100, "gen_ai.usage.output_tokens": 50,
+        "gen_ai.usage.cache_read_input_tokens": 2000, "gen_ai.usage.cache_creation_input_tokens": 300,
+        "gen_ai.usage.cost": 0.0, "gen_ai.sdk.version": "1.33.0"}});
+    let priced = json!({"name": "chat claude-3-5-sonnet-20241022", "attributes": {
+        "gen_ai.provider.name": "anthropic", "gen_ai.operation.name": "chat",
+        "gen_ai.request.model": "claude-3-5-sonnet-20241022",
+        "gen_ai.usage.input_tokens": 2400, "gen_ai.usage.output_tokens": 50,
+        "gen_ai.usage.cache_read.input_tokens": 2000,
+        "gen_ai.usage.cost": 0.00177, "gen_ai.usage.cost.amount": 0.00177,
+        "gen_ai.usage.cost.source": "llm_observatory"}});
+    for item in [openlit, priced] {
+        let once = enrich(&item);
+        let again = enrich(&json!({"name": item["name"], "attributes": once.attrs}));
+        assert_eq!(again.attrs, once.attrs, "{}", item["name"]);
+    }
+}
+
 #[test]
 fn vercel_ai_v4_and_v5() {
     let v4 = enrich(

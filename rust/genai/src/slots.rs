@@ -97,8 +97,13 @@ slots! {
     LitTimeToFirstToken = "gen_ai.server.time_to_first_token",
     // vendor SDKs
     VendorCacheWrite = "gen_ai.usage.cache_write.input_tokens",
+    // the cost keys of the semconv proposal (cost_calculation writes them)
+    CostAmount = a::GEN_AI_USAGE_COST_AMOUNT,
     // context
     ServerAddress = "server.address",
+    // an earlier llm_enrichment's marks (an agent collector in front of this one)
+    LlmoSource = a::LLMO_SOURCE,
+    LlmoOriginalInput = "llm_observatory.original.gen_ai.usage.input_tokens",
 }
 
 /// A key prefix the readers test for.

@@ -651,7 +651,8 @@ fn openllmetry<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
 }
 
 fn openlit<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
-    let detected = at.has_at(S::LitCost)
+    // a plain cost beside gen_ai.usage.cost.amount is cost_calculation's copy, not OpenLIT's
+    let detected = (at.has_at(S::LitCost) && !at.has_at(S::CostAmount))
         || at.has_at(S::LitSdkVersion)
         || at.has_at(S::LitApplicationName)
         || at.has_at(S::LitTimeToFirstToken);
