@@ -13,6 +13,9 @@ type Config struct {
 	// PreferReportedCost trusts a cost the instrumentation reported (gen_ai.usage.cost) over
 	// the catalog's; either way the reported value is kept under llm_observatory.cost.reported.
 	PreferReportedCost bool `mapstructure:"prefer_reported_cost" json:"prefer_reported_cost"`
+	// PlainCostAttribute also writes the cost as the plain gen_ai.usage.cost double, which
+	// SigNoz's and Langfuse's LLM dashboards read, unless the span arrived with one.
+	PlainCostAttribute bool `mapstructure:"plain_cost_attribute" json:"plain_cost_attribute"`
 	// PricingFile is a newer price map in LiteLLM's model_prices_and_context_window.json
 	// format, laid over the embedded catalog: the file wins for the models it lists.
 	PricingFile string `mapstructure:"pricing_file" json:"pricing_file,omitempty"`

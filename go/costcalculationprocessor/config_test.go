@@ -29,6 +29,10 @@ func TestLoadConfig(t *testing.T) {
 			id:       component.NewIDWithName(metadata.Type, "reported_wins"),
 			expected: &Config{Envelope: pipeline.DefaultEnvelope(), PreferReportedCost: true},
 		},
+		{
+			id:       component.NewIDWithName(metadata.Type, "plain_cost"),
+			expected: &Config{Envelope: pipeline.DefaultEnvelope(), PlainCostAttribute: true},
+		},
 		{id: component.NewIDWithName(metadata.Type, "unknown_key"), errorMessage: "has invalid keys: pricing_fiel"},
 		{
 			id: component.NewIDWithName(metadata.Type, "overrides"),

@@ -364,7 +364,18 @@ func TestSigNozConfig(t *testing.T) {
 			"SIGNOZ_INGESTION_KEY=sz-test-key-7f3a")
 		sendWorkload(t, c, 40, 10)
 		c.sendLogsHTTP(t, genAIEvent())
-		checkLLMSpans(t, signoz.waitSpans(t, c, 50))
+		spans := signoz.waitSpans(t, c, 50)
+		checkLLMSpans(t, spans)
+		// what SigNoz's LLM dashboards read: the plain cost double, equal to the amount
+		for name, s := range spans {
+			amount, ok := s[0].Attributes().Get("gen_ai.usage.cost.amount")
+			if !ok {
+				continue
+			}
+			if plain, ok := s[0].Attributes().Get("gen_ai.usage.cost"); !ok || plain.Double() != amount.Double() {
+				t.Errorf("span %q: gen_ai.usage.cost = %v, want %v", name, plain.AsRaw(), amount.Double())
+			}
+		}
 		signoz.waitLogs(t, c, 1)
 		reqs := signoz.requestsSeen()
 		for _, r := range reqs {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -161,6 +162,86 @@ func TestUnknownModelWarningLeaksNothing(t *testing.T) {
 	for _, line := range strings.Split(log, "\n") {
 		if len(line) > 64<<10 {
 			t.Errorf("a log line of %d bytes", len(line))
+		}
+	}
+}
+
+// Costs someone else reported, through the binary with plain_cost_attribute on: a provider's
+// gen_ai.usage.cost.amount and OpenLIT's plain gen_ai.usage.cost stay as they came, our price
+// goes beside them, the plain double appears for dashboards that read it; and the output sent
+// through again (an agent collector in front of a gateway) comes out the same.
+func TestReportedCostsThroughTheBinary(t *testing.T) {
+	dir := t.TempDir()
+	base, err := os.ReadFile(defaultConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := strings.Replace(string(base), "  cost_calculation:\n", "  cost_calculation:\n    plain_cost_attribute: true\n", 1)
+	path := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := startCollector(t, path)
+	td := ptrace.NewTraces()
+	ss := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty()
+	usage := func(m map[string]any) map[string]any {
+		m["gen_ai.provider.name"] = "openai"
+		m["gen_ai.operation.name"] = "chat"
+		m["gen_ai.request.model"] = "gpt-4o"
+		m["gen_ai.usage.input_tokens"] = 1000
+		m["gen_ai.usage.output_tokens"] = 100
+		return m
+	}
+	newSpan(ss, "ours", usage(map[string]any{}))
+	newSpan(ss, "provider", usage(map[string]any{"gen_ai.usage.cost.amount": 0.0031}))
+	newSpan(ss, "openlit", usage(map[string]any{"gen_ai.usage.cost": 0.0034}))
+	newSpan(ss, "unpriced", map[string]any{"gen_ai.provider.name": "acme", "gen_ai.operation.name": "chat",
+		"gen_ai.request.model": "my-own-model", "gen_ai.usage.input_tokens": 5, "gen_ai.usage.cost": 0.0007})
+	c.sendTracesGRPC(t, td)
+	first := c.waitSpans(t, 4)
+
+	const gpt4o = 1000*2.5e-6 + 100*1e-5 // 0.0035
+	for _, w := range []struct {
+		span          string
+		amount, plain float64
+		source        string
+		computed      bool
+		reportedAside bool
+	}{
+		{"ours", gpt4o, gpt4o, "llm_observatory", true, false},
+		{"provider", 0.0031, 0.0031, "instrumentation", true, false},
+		{"openlit", gpt4o, 0.0034, "llm_observatory", true, true},
+		{"unpriced", 0.0007, 0.0007, "instrumentation", false, true},
+	} {
+		s := first[w.span][0]
+		if got := attr(t, s, "gen_ai.usage.cost.amount").Double(); math.Abs(got-w.amount) > 1e-12 {
+			t.Errorf("%s: gen_ai.usage.cost.amount = %.15g, want %.15g", w.span, got, w.amount)
+		}
+		if got := attr(t, s, "gen_ai.usage.cost").Double(); math.Abs(got-w.plain) > 1e-12 {
+			t.Errorf("%s: gen_ai.usage.cost = %.15g, want %.15g", w.span, got, w.plain)
+		}
+		wantStr(t, s, "gen_ai.usage.cost.source", w.source)
+		if v, ok := s.Attributes().Get("llm_observatory.cost.computed"); ok != w.computed || (ok && math.Abs(v.Double()-gpt4o) > 1e-12) {
+			t.Errorf("%s: llm_observatory.cost.computed = %v (present %v), want present %v", w.span, v.AsRaw(), ok, w.computed)
+		}
+		if _, ok := s.Attributes().Get("llm_observatory.cost.reported"); ok != w.reportedAside {
+			t.Errorf("%s: llm_observatory.cost.reported present %v, want %v", w.span, ok, w.reportedAside)
+		}
+	}
+
+	again := ptrace.NewTraces()
+	out := again.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans()
+	for name, spans := range first {
+		s := out.AppendEmpty()
+		spans[0].CopyTo(s)
+		s.SetName("again-" + name)
+	}
+	c.sendTracesGRPC(t, again)
+	second := c.waitSpans(t, 8)
+	for name, spans := range first {
+		want := spans[0].Attributes().AsRaw()
+		if got := second["again-"+name][0].Attributes().AsRaw(); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s priced again:\n got %v\nwant %v", name, got, want)
 		}
 	}
 }

@@ -12,6 +12,9 @@ use crate::overrides::PriceOverride;
 pub struct CostConfig {
     /// Trust a cost the instrumentation reported (`gen_ai.usage.cost`) over the catalog's.
     pub prefer_reported_cost: bool,
+    /// Also write the price as the plain `gen_ai.usage.cost` double (SigNoz's and Langfuse's
+    /// dashboards read it), unless the item arrived with one of its own.
+    pub plain_cost_attribute: bool,
     /// A newer price map in LiteLLM's `model_prices_and_context_window.json` format, laid over
     /// the embedded catalog (the file wins for the models it lists).
     pub pricing_file: Option<String>,

@@ -33,6 +33,9 @@ pub mod keys {
     pub const REPORTED: &str = "llm_observatory.cost.reported";
     /// The provider whose configured discount was applied.
     pub const DISCOUNT: &str = "llm_observatory.cost.discount";
+    /// Our price of the call in USD, written whenever it could be priced, also when a reported
+    /// cost stands as `gen_ai.usage.cost.amount` (to compare the two).
+    pub const COMPUTED: &str = "llm_observatory.cost.computed";
 }
 
 /// Counter names the stage reports per batch (the Go side turns them into metrics).
@@ -139,7 +142,11 @@ impl Stage for CostCalculator {
                 a::GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
                 a::LLMO_MODEL_CANONICAL,
                 a::LLMO_AGGREGATE,
-                "gen_ai.usage.cost",
+                a::GEN_AI_USAGE_COST,
+                a::GEN_AI_USAGE_COST_AMOUNT,
+                a::GEN_AI_USAGE_COST_CURRENCY,
+                a::GEN_AI_USAGE_COST_SOURCE,
+                keys::COMPUTED,
                 "openai.response.service_tier",
                 "openai.request.service_tier",
                 "gen_ai.openai.request.service_tier",
@@ -167,6 +174,57 @@ fn unknown_model(edits: &mut Edits, idx: u32, model: &str) {
     );
 }
 
+/// A number as instrumentations write it: a double, an integer or numeric text; finite only.
+fn number(v: Option<&Value<'_>>) -> Option<f64> {
+    let n = match v? {
+        Value::Double(d) => *d,
+        Value::Int(i) => *i as f64,
+        Value::Str(s) => s.trim().parse().ok()?,
+        _ => return None,
+    };
+    n.is_finite().then_some(n)
+}
+
+/// The costs an item arrived with, and whose they are.
+struct Arrived {
+    /// `gen_ai.usage.cost` written by someone else (OpenLIT, Langfuse SDKs...).
+    plain: Option<f64>,
+    /// `gen_ai.usage.cost.amount` written by someone else (its source is not ours).
+    amount: Option<f64>,
+    /// That amount's source is missing (then we name it `instrumentation`).
+    amount_unsourced: bool,
+    /// That amount's currency is USD (or not given), so it can stand as the plain cost.
+    amount_in_usd: bool,
+}
+
+impl Arrived {
+    /// Reads the cost keys, telling a cost an earlier collector of ours wrote (an agent in front
+    /// of this gateway: `gen_ai.usage.cost.source = llm_observatory`, or a plain copy of the
+    /// amount) from a reported one, so running twice prices again instead of taking our own
+    /// output for the provider's.
+    fn read(item: &Item<'_>) -> Self {
+        let ours = text(item, a::GEN_AI_USAGE_COST_SOURCE) == Some(SOURCE_OURS);
+        let amount = number(item.attr(a::GEN_AI_USAGE_COST_AMOUNT));
+        // a plain cost equal to the amount beside it is our copy of that amount
+        let plain = number(item.attr(a::GEN_AI_USAGE_COST)).filter(|p| Some(*p) != amount);
+        let amount = if ours { None } else { amount };
+        Self {
+            plain,
+            amount,
+            amount_unsourced: amount.is_some() && item.attr(a::GEN_AI_USAGE_COST_SOURCE).is_none(),
+            amount_in_usd: matches!(
+                text(item, a::GEN_AI_USAGE_COST_CURRENCY),
+                None | Some("USD")
+            ),
+        }
+    }
+}
+
+/// `gen_ai.usage.cost.source` of a cost we computed.
+pub const SOURCE_OURS: &str = "llm_observatory";
+/// `gen_ai.usage.cost.source` of a cost the instrumentation or provider reported.
+pub const SOURCE_REPORTED: &str = "instrumentation";
+
 impl CostCalculator {
     fn price_item(&self, item: &Item<'_>, edits: &mut Edits) {
         if matches!(item.attr(a::LLMO_AGGREGATE), Some(Value::Bool(true))) {
@@ -175,21 +233,61 @@ impl CostCalculator {
         let model = text(item, a::GEN_AI_RESPONSE_MODEL).or(text(item, a::GEN_AI_REQUEST_MODEL));
         let Some(model) = model else { return };
         let idx = item.index;
-        let reported = match item.attr("gen_ai.usage.cost") {
-            Some(Value::Double(d)) => Some(*d),
-            Some(Value::Int(i)) => Some(*i as f64),
-            _ => None,
-        };
-        if let Some(r) = reported {
+        let arrived = Arrived::read(item);
+        if let Some(r) = arrived.plain {
             edits.set(idx, ITEM_ITSELF, keys::REPORTED, NewValue::Double(r));
         }
+        let computed = self.compute(item, model, edits);
+        // What stands as the call's cost: a reported amount is never overwritten; a reported
+        // plain cost wins when preferred, or when we have no price of our own (OpenLIT writes
+        // 0 when it has no price, which is no cost at all, so only a positive one stands in).
+        let (amount, source) = match (arrived.amount, arrived.plain, computed) {
+            (Some(r), _, _) => {
+                if arrived.amount_unsourced {
+                    edits.set_str(idx, a::GEN_AI_USAGE_COST_SOURCE, SOURCE_REPORTED);
+                }
+                (arrived.amount_in_usd.then_some(r), None)
+            }
+            (None, Some(r), Some(_)) if self.cfg.prefer_reported_cost => {
+                (Some(r), Some(SOURCE_REPORTED))
+            }
+            (None, _, Some(c)) => (Some(c), Some(SOURCE_OURS)),
+            (None, Some(r), None) if r > 0.0 => (Some(r), Some(SOURCE_REPORTED)),
+            (None, _, None) => (None, None),
+        };
+        if let (Some(amount), Some(source)) = (amount, source) {
+            edits.set(
+                idx,
+                ITEM_ITSELF,
+                a::GEN_AI_USAGE_COST_AMOUNT,
+                NewValue::Double(amount),
+            );
+            edits.set_str(idx, a::GEN_AI_USAGE_COST_CURRENCY, "USD");
+            edits.set_str(idx, a::GEN_AI_USAGE_COST_SOURCE, source);
+        }
+        if self.cfg.plain_cost_attribute && arrived.plain.is_none() {
+            if let Some(amount) = amount {
+                edits.set(
+                    idx,
+                    ITEM_ITSELF,
+                    a::GEN_AI_USAGE_COST,
+                    NewValue::Double(amount),
+                );
+            }
+        }
+    }
+
+    /// Prices the call from its usage (writing the breakdown and provenance), or marks why it
+    /// cannot be priced; the total in USD.
+    fn compute(&self, item: &Item<'_>, model: &str, edits: &mut Edits) -> Option<f64> {
+        let idx = item.index;
         let (Some(input), output) = (
             int(item, a::GEN_AI_USAGE_INPUT_TOKENS),
             int(item, a::GEN_AI_USAGE_OUTPUT_TOKENS),
         ) else {
             edits.set_str(idx, keys::STATUS, "no_usage");
             edits.count("no_usage", 1);
-            return;
+            return None;
         };
         let usage = Usage {
             input,
@@ -208,12 +306,13 @@ impl CostCalculator {
         if counts.iter().any(|n| *n > a::MAX_PLAUSIBLE_TOKENS) {
             edits.set_str(idx, keys::STATUS, "implausible_usage");
             edits.count("implausible_usage", 1);
-            return;
+            return None;
         }
         let provider = text(item, a::GEN_AI_PROVIDER_NAME);
         let canonical = text(item, a::LLMO_MODEL_CANONICAL);
         let Some(entry) = self.entry_for(model, canonical, provider, item.time_unix_nano) else {
-            return unknown_model(edits, idx, model);
+            unknown_model(edits, idx, model);
+            return None;
         };
         let tier = [
             "openai.response.service_tier",
@@ -227,45 +326,19 @@ impl CostCalculator {
         .unwrap_or(Tier::Standard);
         let embeddings = text(item, a::GEN_AI_OPERATION_NAME) == Some("embeddings");
         let Some(cost) = price(entry, usage, tier, embeddings) else {
-            return unknown_model(edits, idx, model);
+            unknown_model(edits, idx, model);
+            return None;
         };
         let cost = self.discounted(provider, cost);
-        let (amount, source) = match reported {
-            Some(r) if self.cfg.prefer_reported_cost => (r, "instrumentation"),
-            _ => (usd(cost.total()), "llm_observatory"),
+        let total = usd(cost.total());
+        let double = |edits: &mut Edits, k: &str, v: f64| {
+            edits.set(idx, ITEM_ITSELF, k, NewValue::Double(v));
         };
-        edits.set(
-            idx,
-            ITEM_ITSELF,
-            a::GEN_AI_USAGE_COST_AMOUNT,
-            NewValue::Double(amount),
-        );
-        edits.set_str(idx, a::GEN_AI_USAGE_COST_CURRENCY, "USD");
-        edits.set_str(idx, a::GEN_AI_USAGE_COST_SOURCE, source);
-        edits.set(
-            idx,
-            ITEM_ITSELF,
-            keys::INPUT,
-            NewValue::Double(usd(cost.input)),
-        );
-        edits.set(
-            idx,
-            ITEM_ITSELF,
-            keys::CACHE_READ,
-            NewValue::Double(usd(cost.cache_read)),
-        );
-        edits.set(
-            idx,
-            ITEM_ITSELF,
-            keys::CACHE_CREATION,
-            NewValue::Double(usd(cost.cache_creation)),
-        );
-        edits.set(
-            idx,
-            ITEM_ITSELF,
-            keys::OUTPUT,
-            NewValue::Double(usd(cost.output)),
-        );
+        double(edits, keys::COMPUTED, total);
+        double(edits, keys::INPUT, usd(cost.input));
+        double(edits, keys::CACHE_READ, usd(cost.cache_read));
+        double(edits, keys::CACHE_CREATION, usd(cost.cache_creation));
+        double(edits, keys::OUTPUT, usd(cost.output));
         edits.set_str(idx, keys::PRICE_ENTRY, &entry.key);
         edits.set_str(
             idx,
@@ -276,6 +349,7 @@ impl CostCalculator {
             edits.set_str(idx, keys::DISCOUNT, provider.unwrap_or_default());
         }
         edits.count(counters::PRICED, 1);
+        Some(total)
     }
 
     /// The user's price in force at the call's start, else the catalog's entry.
@@ -428,6 +502,147 @@ mod tests {
         ]);
         assert_eq!(o["llm_observatory.cost.reported"], json!(0.0));
         assert_eq!(o["gen_ai.usage.cost.amount"], json!(0.0025));
+    }
+
+    #[test]
+    fn a_reported_amount_is_never_overwritten() {
+        use serde_json::json;
+        let call = |extra: &[(&str, serde_json::Value)], cfg: &str| {
+            let mut attrs = vec![
+                ("gen_ai.request.model", json!("gpt-4o")),
+                ("gen_ai.usage.input_tokens", json!(1000)),
+                ("gen_ai.usage.output_tokens", json!(0)),
+            ];
+            attrs.extend(extra.iter().cloned());
+            run_with(cfg, 0, &attrs)
+        };
+        // the provider's own figure (a gateway such as OpenRouter reports it), unsourced
+        let o = call(&[("gen_ai.usage.cost.amount", json!(0.0031))], "");
+        assert!(!o.contains_key("gen_ai.usage.cost.amount"), "{o:?}");
+        assert_eq!(o["gen_ai.usage.cost.source"], json!("instrumentation"));
+        assert_eq!(o["llm_observatory.cost.computed"], json!(0.0025));
+        // sourced by whoever wrote it: nothing of theirs is touched, ours is written aside
+        let o = call(
+            &[
+                ("gen_ai.usage.cost.amount", json!(0.0031)),
+                ("gen_ai.usage.cost.source", json!("provider")),
+            ],
+            r#"{"plain_cost_attribute": true}"#,
+        );
+        assert!(!o.contains_key("gen_ai.usage.cost.amount"));
+        assert!(!o.contains_key("gen_ai.usage.cost.source"));
+        assert_eq!(o["gen_ai.usage.cost"], json!(0.0031), "dashboards see it");
+        assert_eq!(o["llm_observatory.cost.computed"], json!(0.0025));
+        // in another currency it cannot stand as the plain USD figure
+        let o = call(
+            &[
+                ("gen_ai.usage.cost.amount", json!(0.0029)),
+                ("gen_ai.usage.cost.currency", json!("EUR")),
+            ],
+            r#"{"plain_cost_attribute": true}"#,
+        );
+        assert!(!o.contains_key("gen_ai.usage.cost"), "{o:?}");
+        assert!(!o.contains_key("gen_ai.usage.cost.currency"));
+    }
+
+    #[test]
+    fn the_plain_cost_is_written_when_asked_and_never_over_a_reported_one() {
+        use serde_json::json;
+        let call = [
+            ("gen_ai.request.model", json!("gpt-4o")),
+            ("gen_ai.usage.input_tokens", json!(1000)),
+            ("gen_ai.usage.output_tokens", json!(0)),
+        ];
+        let off = run(&call);
+        assert!(!off.contains_key("gen_ai.usage.cost"), "off by default");
+        let on = run_with(r#"{"plain_cost_attribute": true}"#, 0, &call);
+        assert_eq!(on["gen_ai.usage.cost"], json!(0.0025));
+        assert_eq!(on["gen_ai.usage.cost.amount"], json!(0.0025));
+        assert_eq!(on["gen_ai.usage.cost.source"], json!("llm_observatory"));
+        // OpenLIT's figure stays as it came; amount follows prefer_reported_cost
+        let mut lit = call.to_vec();
+        lit.push(("gen_ai.usage.cost", json!(0.0024)));
+        for (cfg, amount, source) in [
+            (
+                r#"{"plain_cost_attribute": true}"#,
+                0.0025,
+                "llm_observatory",
+            ),
+            (
+                r#"{"plain_cost_attribute": true, "prefer_reported_cost": true}"#,
+                0.0024,
+                "instrumentation",
+            ),
+        ] {
+            let o = run_with(cfg, 0, &lit);
+            assert!(!o.contains_key("gen_ai.usage.cost"), "{cfg}");
+            assert_eq!(o["gen_ai.usage.cost.amount"], json!(amount), "{cfg}");
+            assert_eq!(o["gen_ai.usage.cost.source"], json!(source), "{cfg}");
+            assert_eq!(o["llm_observatory.cost.reported"], json!(0.0024), "{cfg}");
+        }
+    }
+
+    #[test]
+    fn a_reported_cost_stands_in_where_there_is_no_price() {
+        use serde_json::json;
+        let unknown = |cost: serde_json::Value| {
+            run(&[
+                ("gen_ai.request.model", json!("my-own-model")),
+                ("gen_ai.usage.input_tokens", json!(10)),
+                ("gen_ai.usage.cost", cost),
+            ])
+        };
+        let o = unknown(json!(0.0007));
+        assert_eq!(o["gen_ai.usage.cost.amount"], json!(0.0007));
+        assert_eq!(o["gen_ai.usage.cost.source"], json!("instrumentation"));
+        assert_eq!(o["llm_observatory.cost.status"], json!("unknown_model"));
+        assert!(!o.contains_key("llm_observatory.cost.computed"));
+        // OpenLIT's 0 without a price table is no figure: nothing stands in
+        let o = unknown(json!(0));
+        assert!(!o.contains_key("gen_ai.usage.cost.amount"), "{o:?}");
+        // numeric text counts, broken text and non-finite values do not
+        assert_eq!(
+            unknown(json!(" 0.5 "))["gen_ai.usage.cost.amount"],
+            json!(0.5)
+        );
+        for bad in [json!("n/a"), json!("NaN"), json!("inf"), json!(true)] {
+            let o = unknown(bad.clone());
+            assert!(!o.contains_key("gen_ai.usage.cost.amount"), "{bad}");
+            assert!(!o.contains_key("llm_observatory.cost.reported"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn pricing_our_own_output_again_changes_nothing() {
+        use serde_json::json;
+        // an agent collector priced the call; the gateway's cost_calculation sees its output
+        let cfg = r#"{"plain_cost_attribute": true}"#;
+        let call = vec![
+            ("gen_ai.request.model", json!("gpt-4o")),
+            ("gen_ai.usage.input_tokens", json!(1000)),
+            ("gen_ai.usage.output_tokens", json!(0)),
+        ];
+        let mut provider = call.clone();
+        provider.push(("gen_ai.usage.cost.amount", json!(0.0031)));
+        let mut openlit = call.clone();
+        openlit.push(("gen_ai.usage.cost", json!(0.0024)));
+        for (name, call) in [("ours", call), ("provider", provider), ("openlit", openlit)] {
+            let first = run_with(cfg, 0, &call);
+            // the item as the agent sent it: what it came with, with the edits applied
+            let mut merged: std::collections::BTreeMap<&str, serde_json::Value> =
+                call.iter().cloned().collect();
+            merged.extend(first.iter().map(|(k, v)| (k.as_str(), v.clone())));
+            let again: Vec<_> = merged.into_iter().collect();
+            let second = run_with(cfg, 0, &again);
+            // the second pass writes nothing the item does not hold already
+            for (k, v) in &second {
+                assert_eq!(
+                    Some(v),
+                    again.iter().find(|(a, _)| a == k).map(|(_, v)| v),
+                    "{name}: {k}"
+                );
+            }
+        }
     }
 
     fn at(day: &str) -> u64 {

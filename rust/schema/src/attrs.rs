@@ -33,6 +33,9 @@ pub const GEN_AI_INPUT_MESSAGES: &str = "gen_ai.input.messages";
 pub const GEN_AI_OUTPUT_MESSAGES: &str = "gen_ai.output.messages";
 /// System instructions, as the semconv JSON parts array.
 pub const GEN_AI_SYSTEM_INSTRUCTIONS: &str = "gen_ai.system_instructions";
+/// Cost of the call as one USD double: what SigNoz's and Langfuse's LLM dashboards read, and
+/// what OpenLIT writes.
+pub const GEN_AI_USAGE_COST: &str = "gen_ai.usage.cost";
 /// Cost of the call (open semconv proposal).
 pub const GEN_AI_USAGE_COST_AMOUNT: &str = "gen_ai.usage.cost.amount";
 /// Currency of the cost, `USD`.
