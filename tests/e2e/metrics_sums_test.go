@@ -36,7 +36,7 @@ func promSum(body, metric string) (sum float64, found bool) {
 
 // full.yaml's LLM usage metrics add up: after several batches, the scraped token totals are the
 // sums of what was sent and the per-call histograms count every call (they are running totals,
-// not the last batch).
+// not the last batch); prompt-cache reads, what they saved and the write premium add up too.
 func TestFullConfigLLMMetricsAddUp(t *testing.T) {
 	metrics := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	c, _ := startFull(t, "COLLECTOR_METRICS_ENDPOINT="+metrics, "COLLECTOR_BATCH_TIMEOUT=50ms")
@@ -56,11 +56,24 @@ func TestFullConfigLLMMetricsAddUp(t *testing.T) {
 				wantOut += 20
 			}
 		}
+		// a call that reads 2,000 cached tokens and writes 500: Claude 3.5 Haiku reads at
+		// 8e-8 and writes at 1e-6 where uncached input is 8e-7 per token
+		newSpan(td.ResourceSpans().At(0).ScopeSpans().At(0), fmt.Sprintf("b%d-cached", b), map[string]any{
+			"gen_ai.provider.name": "anthropic", "gen_ai.operation.name": "chat",
+			"gen_ai.response.model":     "claude-3-5-haiku-20241022",
+			"gen_ai.usage.input_tokens": 2600, "gen_ai.usage.output_tokens": 10,
+			"gen_ai.usage.cache_read.input_tokens": 2000, "gen_ai.usage.cache_creation.input_tokens": 500,
+		})
+		wantIn += 2600
+		wantOut += 10
 		c.sendTracesGRPC(t, td)
 		time.Sleep(300 * time.Millisecond) // its own batch, its own delta
 	}
-	calls := float64(batches * perBatch)
+	calls := float64(batches * (perBatch + 1))
 	want := map[string]float64{
+		"llm_observatory_usage_cache_read_tokens_total":  batches * 2000,
+		"llm_observatory_cost_cache_savings_total":       batches * 2000 * (8e-7 - 8e-8),
+		"llm_observatory_cost_cache_write_premium_total": batches * 500 * (1e-6 - 8e-7),
 		"llm_observatory_usage_input_tokens_total":       float64(wantIn),
 		"llm_observatory_usage_output_tokens_total":      float64(wantOut),
 		"gen_ai_client_token_usage_count":                2 * calls, // input and output points per call

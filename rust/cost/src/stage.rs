@@ -33,6 +33,12 @@ pub mod keys {
     pub const REPORTED: &str = "llm_observatory.cost.reported";
     /// The provider whose configured discount was applied.
     pub const DISCOUNT: &str = "llm_observatory.cost.discount";
+    /// What the prompt cache saved on the call in USD: its cache reads priced as uncached input
+    /// minus what they cost. Written for calls with cache reads.
+    pub const CACHE_SAVINGS: &str = "llm_observatory.cost.cache_savings";
+    /// What cache writes cost over the same tokens as uncached input, USD (Anthropic: 25% more
+    /// for 5-minute writes). Written for calls with cache writes.
+    pub const CACHE_WRITE_PREMIUM: &str = "llm_observatory.cost.cache_write_premium";
     /// Our price of the call in USD, written whenever it could be priced, also when a reported
     /// cost stands as `gen_ai.usage.cost.amount` (to compare the two).
     pub const COMPUTED: &str = "llm_observatory.cost.computed";
@@ -330,6 +336,9 @@ impl CostCalculator {
             return None;
         };
         let cost = self.discounted(provider, cost);
+        if usage.cache_read > 0 || usage.cache_creation > 0 {
+            self.cache_effect(entry, usage, tier, embeddings, provider, cost, idx, edits);
+        }
         let total = usd(cost.total());
         let double = |edits: &mut Edits, k: &str, v: f64| {
             edits.set(idx, ITEM_ITSELF, k, NewValue::Double(v));
@@ -350,6 +359,45 @@ impl CostCalculator {
         }
         edits.count(counters::PRICED, 1);
         Some(total)
+    }
+
+    /// What the prompt cache did to the call's price: its cache reads billed as uncached input
+    /// minus what they cost (the saving), and its cache writes minus the same tokens billed as
+    /// uncached input (the premium). Both are zero or more; net saving = saving - premium.
+    #[allow(clippy::too_many_arguments)]
+    fn cache_effect(
+        &self,
+        entry: &Entry,
+        usage: Usage,
+        tier: Tier,
+        embeddings: bool,
+        provider: Option<&str>,
+        cost: Cost,
+        idx: u32,
+        edits: &mut Edits,
+    ) {
+        let total = |u: Usage| {
+            price(entry, u, tier, embeddings).map(|c| self.discounted(provider, c).total())
+        };
+        let mut usd_attr = |k: &str, atto| {
+            edits.set(idx, ITEM_ITSELF, k, NewValue::Double(usd(atto)));
+        };
+        if usage.cache_read > 0 {
+            if let Some(uncached) = total(Usage {
+                cache_read: 0,
+                ..usage
+            }) {
+                usd_attr(keys::CACHE_SAVINGS, uncached - cost.total());
+            }
+        }
+        if usage.cache_creation > 0 {
+            if let Some(uncached) = total(Usage {
+                cache_creation: 0,
+                ..usage
+            }) {
+                usd_attr(keys::CACHE_WRITE_PREMIUM, cost.total() - uncached);
+            }
+        }
     }
 
     /// The user's price in force at the call's start, else the catalog's entry.
@@ -449,6 +497,53 @@ mod tests {
         assert_eq!(o["gen_ai.usage.cost.amount"], json!(0.002395));
         assert_eq!(o["gen_ai.usage.cost.currency"], json!("USD"));
         assert_eq!(o["llm_observatory.cost.price_entry"], json!("gpt-4o"));
+    }
+
+    #[test]
+    fn cache_savings_and_the_write_premium() {
+        use serde_json::json;
+        // gpt-4o: input 2.5e-6, cache read 1.25e-6: 1000 reads save 1000 * 1.25e-6
+        let o = run(&[
+            ("gen_ai.response.model", json!("gpt-4o")),
+            ("gen_ai.usage.input_tokens", json!(1234)),
+            ("gen_ai.usage.output_tokens", json!(56)),
+            ("gen_ai.usage.cache_read.input_tokens", json!(1000)),
+        ]);
+        assert_eq!(o["llm_observatory.cost.cache_savings"], json!(0.00125));
+        assert!(!o.contains_key("llm_observatory.cost.cache_write_premium"));
+        // claude-3-5-haiku on Anthropic: input 8e-7, cache read 8e-8, cache write 1e-6
+        let call = |read: u64, write: u64| {
+            run(&[
+                ("gen_ai.provider.name", json!("anthropic")),
+                ("gen_ai.response.model", json!("claude-3-5-haiku-20241022")),
+                ("gen_ai.usage.input_tokens", json!(100 + read + write)),
+                ("gen_ai.usage.output_tokens", json!(10)),
+                ("gen_ai.usage.cache_read.input_tokens", json!(read)),
+                ("gen_ai.usage.cache_creation.input_tokens", json!(write)),
+            ])
+        };
+        // the first call writes the cache: 2000 * (1e-6 - 8e-7) over uncached input
+        let first = call(0, 2000);
+        assert_eq!(
+            first["llm_observatory.cost.cache_write_premium"],
+            json!(0.0004)
+        );
+        assert!(!first.contains_key("llm_observatory.cost.cache_savings"));
+        // the next reads it: 2000 * (8e-7 - 8e-8)
+        let next = call(2000, 0);
+        assert_eq!(next["llm_observatory.cost.cache_savings"], json!(0.00144));
+        // none without a cache
+        assert!(!next.contains_key("llm_observatory.cost.cache_write_premium"));
+        // both at once, each on its own tokens
+        let both = call(2000, 500);
+        assert_eq!(both["llm_observatory.cost.cache_savings"], json!(0.00144));
+        assert_eq!(
+            both["llm_observatory.cost.cache_write_premium"],
+            json!(0.0001)
+        );
+        let none = call(0, 0);
+        assert!(!none.contains_key("llm_observatory.cost.cache_savings"));
+        assert!(!none.contains_key("llm_observatory.cost.cache_write_premium"));
     }
 
     #[test]
