@@ -40,6 +40,9 @@ type Interest struct {
 	// Strings sends every string of a selected item (status message, trace state, severity
 	// text, schema URLs, links) and, with Resources, each scope as an item of its own.
 	Strings bool
+	// SpanTree sends each selected span's place in its trace (trace, span and parent ids, end
+	// time, status code) as fields.
+	SpanTree bool
 
 	// classes caches what each key seen so far is (classify), so an attribute costs one map
 	// lookup instead of a key lookup and prefix loops per question asked of it. Copy-on-write
@@ -86,6 +89,7 @@ type wireInterest struct {
 	AllItems      bool     `json:"all_items"`
 	Resources     bool     `json:"resources"`
 	Strings       bool     `json:"strings"`
+	SpanTree      bool     `json:"span_tree"`
 }
 
 func decodeInterest(b []byte) (*Interest, error) {
@@ -118,6 +122,7 @@ func decodeInterest(b []byte) (*Interest, error) {
 		AllItems:      w.AllItems,
 		Resources:     w.Resources,
 		Strings:       w.Strings,
+		SpanTree:      w.SpanTree,
 	}
 	in.index()
 	return in, nil

@@ -139,6 +139,24 @@ func (e *encoder) field(code byte, s string) uint32 {
 	return 1
 }
 
+// spanTree writes a span's place in its trace as raw-byte fields, and returns how many.
+func (e *encoder) spanTree(s ptrace.Span) uint32 {
+	sid, pid, tid := s.SpanID(), s.ParentSpanID(), s.TraceID()
+	e.buf = append(e.buf, fieldSpanID)
+	e.str(string(sid[:]))
+	e.buf = append(e.buf, fieldParentSpanID)
+	e.str(string(pid[:]))
+	e.buf = append(e.buf, fieldTraceID)
+	e.str(string(tid[:]))
+	e.buf = append(e.buf, fieldEndTime)
+	e.u32(8)
+	e.u64(uint64(s.EndTimestamp()))
+	e.buf = append(e.buf, fieldStatusCode)
+	e.u32(1)
+	e.buf = append(e.buf, byte(s.Status().Code()))
+	return 5
+}
+
 // noFieldsOrLinks ends an item that sends neither.
 func (e *encoder) noFieldsOrLinks() {
 	e.u32(0)
@@ -196,19 +214,30 @@ func (e *encoder) span(in *Interest, idx uint32, s ptrace.Span) bool {
 	}
 	e.patch(at, n)
 	e.buf = append(e.buf, tagEmpty)
-	if !in.Strings {
+	if !in.Strings && !in.SpanTree {
 		e.noFieldsOrLinks()
 	} else {
 		at = len(e.buf)
 		e.u32(0)
-		e.patch(at, e.field(fieldStatusMessage, s.Status().Message())+e.field(fieldTraceState, s.TraceState().AsRaw()))
-		links := s.Links()
-		e.u32(uint32(links.Len()))
-		for i := 0; i < links.Len(); i++ {
-			l := links.At(i)
-			e.u32(uint32(i))
-			e.str(l.TraceState().AsRaw())
-			e.attrs(in, l.Attributes(), sendSelected)
+		n = 0
+		if in.Strings {
+			n += e.field(fieldStatusMessage, s.Status().Message()) + e.field(fieldTraceState, s.TraceState().AsRaw())
+		}
+		if in.SpanTree {
+			n += e.spanTree(s)
+		}
+		e.patch(at, n)
+		if !in.Strings {
+			e.u32(0) // links go with every string
+		} else {
+			links := s.Links()
+			e.u32(uint32(links.Len()))
+			for i := 0; i < links.Len(); i++ {
+				l := links.At(i)
+				e.u32(uint32(i))
+				e.str(l.TraceState().AsRaw())
+				e.attrs(in, l.Attributes(), sendSelected)
+			}
 		}
 	}
 	e.count++

@@ -33,6 +33,11 @@ const (
 	fieldSeverityText  = 3
 	fieldSchemaURL     = 4
 	fieldScopeVersion  = 5
+	fieldSpanID        = 6
+	fieldParentSpanID  = 7
+	fieldTraceID       = 8
+	fieldEndTime       = 9
+	fieldStatusCode    = 10
 )
 
 // Edit operations (rust/schema/src/edits.rs).

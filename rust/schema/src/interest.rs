@@ -41,6 +41,9 @@ pub struct Interest {
     /// severity text, schema URL) and its links; with `resources`, each instrumentation scope
     /// as an item of its own (name, version, schema URL, attributes).
     pub strings: bool,
+    /// Send each selected span's place in its trace as fields: trace id, span id, parent span
+    /// id, end time and status code ([`crate::view::Field`] 6-10).
+    pub span_tree: bool,
 }
 
 impl Interest {

@@ -75,6 +75,16 @@ pub enum Field {
     SchemaUrl = 4,
     /// A scope's version.
     ScopeVersion = 5,
+    /// A span's id (8 raw bytes); sent only to stages that ask for the span tree.
+    SpanId = 6,
+    /// A span's parent id (8 raw bytes, all zero for a root); with the span tree only.
+    ParentSpanId = 7,
+    /// A span's trace id (16 raw bytes); with the span tree only.
+    TraceId = 8,
+    /// A span's end time (8 bytes, little-endian Unix ns); with the span tree only.
+    EndTime = 9,
+    /// A span's status code (1 byte: 0 unset, 1 ok, 2 error); with the span tree only.
+    StatusCode = 10,
 }
 
 impl Field {
@@ -87,6 +97,11 @@ impl Field {
             Field::SeverityText => "SeverityText",
             Field::SchemaUrl => "SchemaURL",
             Field::ScopeVersion => "ScopeVersion",
+            Field::SpanId => "SpanID",
+            Field::ParentSpanId => "ParentSpanID",
+            Field::TraceId => "TraceID",
+            Field::EndTime => "EndTime",
+            Field::StatusCode => "StatusCode",
         }
     }
 
@@ -99,6 +114,11 @@ impl Field {
             3 => Field::SeverityText,
             4 => Field::SchemaUrl,
             5 => Field::ScopeVersion,
+            6 => Field::SpanId,
+            7 => Field::ParentSpanId,
+            8 => Field::TraceId,
+            9 => Field::EndTime,
+            10 => Field::StatusCode,
             _ => return None,
         })
     }
@@ -198,6 +218,18 @@ impl<'a> Item<'a> {
     /// The first attribute with this key.
     pub fn attr(&self, key: &str) -> Option<&Value<'a>> {
         self.attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// A field's raw bytes (valid UTF-8 or not), if it was sent.
+    pub fn field_bytes(&self, field: Field) -> Option<&'a [u8]> {
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .and_then(|(_, v)| match v {
+                Value::Str(s) => Some(s.as_bytes()),
+                Value::InvalidStr(b) => Some(*b),
+                _ => None,
+            })
     }
 }
 
@@ -441,7 +473,7 @@ mod tests {
         assert_eq!(it.links[0].trace_state, Value::Str("a=b"));
         assert_eq!(it.links[0].attrs, [("peer".into(), Value::Str("p"))]);
         // a field code that is not one, or the name (which travels as the item's name)
-        for bad in [0u8, 6] {
+        for bad in [0u8, 11, 255] {
             let mut e = Encoder::new();
             e.begin_item(ItemKind::Span, "x", 0);
             e.begin_events(0);

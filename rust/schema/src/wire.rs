@@ -15,6 +15,9 @@
 //! events:= u32 n · (u32 index · str name · attrs)*   index: position among the span's events
 //! fields:= u32 n · (u8 field · str)*   the item's other non-empty strings (view::Field codes:
 //!          1 status message, 2 trace state, 3 severity text, 4 schema URL, 5 scope version)
+//!          and, for stages that ask for the span tree, a span's place in its trace as raw
+//!          bytes: 6 span id (8), 7 parent span id (8, zero for a root), 8 trace id (16),
+//!          9 end time (u64 Unix ns), 10 status code (u8: 0 unset, 1 ok, 2 error)
 //! links := u32 n · (u32 index · str trace_state · attrs)*   index: position among the links
 //! value := u8 tag · payload
 //!          0 empty | 1 str | 2 bool (u8) | 3 int (i64) | 4 double (f64) | 5 bytes (str)
