@@ -26,7 +26,7 @@ BINARY     := $(DIST_DIR)/otelcol-llm
 CONFIG     ?= configs/default.yaml
 CARGO_TEST_FLAGS ?=
 
-.PHONY: fixtures bench-requests bench-go layers faults-lib contract fuzz catalog cost-reference test-deploy build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 lint fmt clean tools header header-check rust-lib
+.PHONY: fixtures bench-requests bench-go layers faults-lib contract fuzz catalog cost-reference test-deploy build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 bench-rollup lint fmt clean tools header header-check rust-lib
 
 ## ---- tools (pinned) -------------------------------------------------------------------
 tools: $(CBINDGEN) $(OCB) $(MDATAGEN)
@@ -91,8 +91,8 @@ test-rust: header-check layers
 # The layers run one way: no stage crate depends on another (DESIGN: ffi -> stages -> genai ->
 # schema).
 layers:
-	@for c in enrich tokens cost pii; do \
-	  others=$$(cargo tree -p llmo-$$c -e normal --prefix none | grep -oE '^llmo-(enrich|tokens|cost|pii)' | { grep -vx "llmo-$$c" || true; } | sort -u | tr '\n' ' '); \
+	@for c in enrich tokens cost pii rollup spend; do \
+	  others=$$(cargo tree -p llmo-$$c -e normal --prefix none | grep -oE '^llmo-(enrich|tokens|cost|pii|rollup|spend)' | { grep -vx "llmo-$$c" || true; } | sort -u | tr '\n' ' '); \
 	  if [ -n "$$others" ]; then echo "llmo-$$c depends on $$others: stages never import each other"; exit 1; fi; \
 	done; echo "layers: no stage depends on another"
 
@@ -213,6 +213,13 @@ bench-w1: $(BINARY)
 	$(BENCH_E2E) tests/bench/configs/stock-redaction.yaml
 	# head to head: the stock redaction processor as the baseline, ours as the candidate
 	PIN=1 CONCURRENCY=8 tests/bench/w1.sh $(BINARY) tests/bench/configs/stock-redaction.yaml tests/bench/configs/pii.yaml
+	$(MAKE) bench-rollup
+
+# llm_rollup's own cost: the three LLM processors as the baseline, plus llm_rollup as the
+# candidate, on W1 and W2 (peak RSS over the baseline's / traces held = memory per trace)
+bench-rollup: $(BINARY)
+	PIN=1 CONCURRENCY=8 tests/bench/w1.sh $(BINARY) tests/bench/configs/cost.yaml tests/bench/configs/rollup.yaml
+	LOADGEN_ARGS='-workload w2' PIN=1 CONCURRENCY=8 tests/bench/w1.sh $(BINARY) tests/bench/configs/cost.yaml tests/bench/configs/rollup.yaml
 
 fmt:
 	cargo fmt --all

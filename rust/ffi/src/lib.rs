@@ -8,7 +8,8 @@
 //!   never an abort, and never unwinds into Go.
 //! * Pointers are checked for null; outputs are written only on success (error buffers only
 //!   on failure).
-//! * Processor kinds: `llm_enrichment`, `token_counting`, `cost_calculation`.
+//! * Processor kinds: `llm_enrichment`, `token_counting`, `cost_calculation`,
+//!   `pii_redaction`, `llm_rollup`, `llm_spend_guard`.
 //! * A processor is an opaque, immutable handle made from its kind and JSON config; it is
 //!   `Send + Sync` and may be used from many threads at once. Free it with
 //!   [`llmo_processor_free`].
@@ -214,6 +215,12 @@ fn make_stage(kind: &[u8], config: &[u8]) -> Result<Box<dyn Stage>, (LlmoResult,
         b"pii_redaction" => Ok(Box::new(
             llmo_pii::PiiRedactor::from_json(config).map_err(|e| invalid(&e))?,
         )),
+        b"llm_rollup" => Ok(Box::new(
+            llmo_rollup::Rollup::from_json(config).map_err(|e| invalid(&e))?,
+        )),
+        b"llm_spend_guard" => Ok(Box::new(
+            llmo_spend::SpendGuard::from_json(config).map_err(|e| invalid(&e))?,
+        )),
         #[cfg(any(test, feature = "fault-injection"))]
         b"fault_injection" => Ok(Box::new(FaultInjection)),
         other => Err((
@@ -234,6 +241,8 @@ fn default_config(kind: &[u8]) -> Result<Vec<u8>, (LlmoResult, String)> {
         b"token_counting" => serde_json::to_value(llmo_tokens::TokensConfig::default()),
         b"cost_calculation" => serde_json::to_value(llmo_cost::CostConfig::default()),
         b"pii_redaction" => serde_json::to_value(llmo_pii::PiiConfig::default()),
+        b"llm_rollup" => serde_json::to_value(llmo_rollup::RollupConfig::default()),
+        b"llm_spend_guard" => serde_json::to_value(llmo_spend::SpendConfig::default()),
         other => {
             return Err((
                 LlmoResult::UnknownProcessor,
@@ -498,6 +507,8 @@ mod tests {
             "token_counting",
             "cost_calculation",
             "pii_redaction",
+            "llm_rollup",
+            "llm_spend_guard",
         ] {
             let json = default_config(kind.as_bytes()).unwrap();
             let text = String::from_utf8(json.clone()).unwrap();
