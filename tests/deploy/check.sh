@@ -43,6 +43,7 @@ promtool check config docker/prometheus/prometheus.yml
 
 step "promtool check rules docker/prometheus/alerts.yml"
 promtool check rules docker/prometheus/alerts.yml
+promtool check rules docker/prometheus/budgets.yml
 
 step "promtool test rules docker/prometheus/alerts_test.yml"
 (cd docker/prometheus && promtool test rules alerts_test.yml)

@@ -167,17 +167,34 @@ type ruleFile struct {
 // Every alert reads metrics the collector exports, and the five concerns are covered.
 func TestAlertRulesUseExportedMetrics(t *testing.T) {
 	known := loadKnownMetrics(t)
-	var rf ruleFile
+	var rf, budgets ruleFile
 	if err := yaml.Unmarshal(readFile(t, "docker", "prometheus", "alerts.yml"), &rf); err != nil {
 		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(readFile(t, "docker", "prometheus", "budgets.yml"), &budgets); err != nil {
+		t.Fatal(err)
+	}
+	// series the rule files record themselves are known to the rules that read them
+	for _, f := range []ruleFile{rf, budgets} {
+		for _, g := range f.Groups {
+			for _, r := range g.Rules {
+				if r.Record != "" {
+					known.names[r.Record] = true
+				}
+			}
+		}
 	}
 	used := map[string]bool{}
 	alerts := map[string]bool{}
 	for _, g := range rf.Groups {
 		for _, r := range g.Rules {
+			name := "alert " + r.Alert
+			if r.Record != "" {
+				name = "recording rule " + r.Record
+			}
 			alerts[r.Alert] = true
-			for _, n := range metricNames(t, "alert "+r.Alert, r.Expr) {
-				known.check(t, "alert "+r.Alert, n)
+			for _, n := range metricNames(t, name, r.Expr) {
+				known.check(t, name, n)
 				used[n] = true
 			}
 		}
@@ -189,6 +206,7 @@ func TestAlertRulesUseExportedMetrics(t *testing.T) {
 		"unscannable values":    "otelcol_processor_pii_redaction_unscannable_values",
 		"exporter send failure": "otelcol_exporter_send_failed_spans",
 		"queue near capacity":   "otelcol_exporter_queue_capacity",
+		"tenant budget burn":    "llm_observatory_spend_tenant_cost_total",
 	} {
 		if !used[metric] {
 			t.Errorf("no alert on %s (%s)", concern, metric)
@@ -277,8 +295,8 @@ func TestPrometheusScrapesTheCollector(t *testing.T) {
 	if _, ok := targets["collector:8889"]; !ok {
 		t.Errorf("the prometheus exporter (collector:8889) is not scraped: %v", targets)
 	}
-	if len(cfg.RuleFiles) != 1 || cfg.RuleFiles[0] != "alerts.yml" {
-		t.Errorf("rule_files = %v, want [alerts.yml] (next to prometheus.yml)", cfg.RuleFiles)
+	if len(cfg.RuleFiles) != 2 || cfg.RuleFiles[0] != "alerts.yml" || cfg.RuleFiles[1] != "budgets.yml" {
+		t.Errorf("rule_files = %v, want [alerts.yml budgets.yml] (next to prometheus.yml)", cfg.RuleFiles)
 	}
 	collectorCfg := string(readFile(t, "docker", "otelcol", "config.yaml"))
 	for _, want := range []string{"port: ${env:METRICS_PORT:-8888}", "endpoint: ${env:PROMETHEUS_EXPORTER_ENDPOINT:-0.0.0.0:8889}"} {
