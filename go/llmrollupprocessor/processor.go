@@ -82,7 +82,11 @@ func clampInt(v uint64) int {
 	return int(v)
 }
 
-func (r *rollup) Capabilities() consumer.Capabilities { return consumer.Capabilities{} }
+// Capabilities: spans are moved out of the batches the processor is given into the traces it
+// holds (no copy of their attributes, which carry whole prompts), so it mutates its input.
+func (r *rollup) Capabilities() consumer.Capabilities {
+	return consumer.Capabilities{MutatesData: true}
+}
 
 // Start runs the release loop: every tick, the traces whose decision_wait has passed.
 func (r *rollup) Start(context.Context, component.Host) error {
@@ -159,7 +163,7 @@ func (r *rollup) ConsumeTraces(ctx context.Context, td ptrace.Traces) error {
 					if !passing {
 						passDest, passing = scopeIn(pass, rs, ss), true
 					}
-					s.CopyTo(passDest.AppendEmpty())
+					s.MoveTo(passDest.AppendEmpty())
 					passed++
 					continue
 				}
@@ -168,7 +172,7 @@ func (r *rollup) ConsumeTraces(ctx context.Context, td ptrace.Traces) error {
 					d = scopeIn(h.td, rs, ss)
 					dest[id] = d
 				}
-				s.CopyTo(d.AppendEmpty())
+				s.MoveTo(d.AppendEmpty())
 				h.spans++
 				r.spans++
 			}
