@@ -46,6 +46,14 @@ def span_rows() -> str:
         }
         if i % 10 == 9:
             attrs["llm_observatory.aggregate"] = "true"
+            # an agent span, with llm_rollup's totals of the calls beneath it
+            attrs["gen_ai.operation.name"] = "invoke_agent"
+            attrs["gen_ai.agent.name"] = ["planner", "researcher"][i // 10 % 2]
+            attrs["llm_observatory.run.role"] = "agent"
+            attrs["llm_observatory.run.calls"] = "9"
+            attrs["llm_observatory.run.tool_calls"] = "2"
+            attrs["llm_observatory.run.errors"] = "0"
+            attrs["llm_observatory.run.cost"] = repr(9 * COST)
         amap = "map(" + ", ".join("'%s', '%s'" % kv for kv in attrs.items()) + ")"
         status = "Error" if i % 15 == 0 else "Unset"
         rows.append(
