@@ -94,21 +94,7 @@ impl Default for RollupConfig {
     }
 }
 
-/// A configuration problem, naming the key.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// A key that is unknown or of the wrong type.
-    #[error(transparent)]
-    Parse(#[from] llmo_schema::config::ParseError),
-    /// A value of the right type that is not acceptable.
-    #[error("{key}: {reason}")]
-    Invalid {
-        /// The key.
-        key: &'static str,
-        /// Why.
-        reason: &'static str,
-    },
-}
+pub use llmo_schema::config::ConfigError;
 
 /// The stage.
 pub struct Rollup {
@@ -119,7 +105,7 @@ impl Rollup {
     /// Parses and checks the JSON config.
     pub fn from_json(json: &[u8]) -> Result<Self, ConfigError> {
         let cfg: RollupConfig = llmo_schema::config::from_json(json, &[])?;
-        let invalid = |key, reason| Err(ConfigError::Invalid { key, reason });
+        let invalid = |key, reason| Err(ConfigError::invalid(key, reason));
         if cfg.decision_wait == 0 {
             return invalid("decision_wait", "must be above 0");
         }

@@ -24,6 +24,33 @@ fn render(path: &str, reason: &str) -> String {
     }
 }
 
+/// A stage's configuration problem, naming the key: one that did not parse, or a value of the
+/// right type that is not acceptable. Stages with problems of their own define their own.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A key that is unknown or of the wrong type.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// A value of the right type that is not acceptable.
+    #[error("{key}: {reason}")]
+    Invalid {
+        /// The key's path (`dimensions[1].top_k`).
+        key: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl ConfigError {
+    /// An unacceptable value at `key`.
+    pub fn invalid(key: impl Into<String>, reason: impl Into<String>) -> Self {
+        ConfigError::Invalid {
+            key: key.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
 /// Parses a config; empty (or all-whitespace) input is `T::default()`. A value under one of
 /// `secret_keys` (top-level names) is never quoted in the error.
 pub fn from_json<T: DeserializeOwned + Default>(

@@ -84,21 +84,7 @@ impl Default for SpendConfig {
     }
 }
 
-/// A configuration problem, naming the key.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// A key that is unknown or of the wrong type.
-    #[error(transparent)]
-    Parse(#[from] llmo_schema::config::ParseError),
-    /// A value of the right type that is not acceptable.
-    #[error("{key}: {reason}")]
-    Invalid {
-        /// The key's path.
-        key: String,
-        /// Why.
-        reason: String,
-    },
-}
+pub use llmo_schema::config::ConfigError;
 
 /// The largest `top_k`: label values beyond a few thousand per dimension defeat the guard.
 pub const MAX_TOP_K: u32 = 10_000;
@@ -164,10 +150,7 @@ impl SpendGuard {
     /// Parses and checks the JSON config.
     pub fn from_json(json: &[u8]) -> Result<Self, ConfigError> {
         let cfg: SpendConfig = llmo_schema::config::from_json(json, &[])?;
-        let invalid = |key: String, reason: &str| ConfigError::Invalid {
-            key,
-            reason: reason.into(),
-        };
+        let invalid = |key: String, reason: &str| ConfigError::invalid(key, reason);
         if cfg.interval < 1_000_000_000 {
             return Err(invalid("interval".into(), "must be at least 1s"));
         }
