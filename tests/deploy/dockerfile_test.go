@@ -86,7 +86,7 @@ func TestDockerfileShape(t *testing.T) {
 	var entrypoint, cmd []string
 	var exposed []string
 	var healthcheck *instructions.HealthCheckCommand
-	configCopied := false
+	configCopied, entrypointCopied, configsCopied := false, false, false
 	for _, c := range final.Commands {
 		switch c := c.(type) {
 		case *instructions.UserCommand:
@@ -103,6 +103,8 @@ func TestDockerfileShape(t *testing.T) {
 			healthcheck = c
 		case *instructions.CopyCommand:
 			configCopied = configCopied || c.DestPath == "/etc/otelcol-contrib/config.yaml"
+			entrypointCopied = entrypointCopied || c.DestPath == "/usr/local/bin/otelcol-llm-entrypoint"
+			configsCopied = configsCopied || c.DestPath == "/etc/otelcol-llm/configs/"
 		}
 	}
 	if user == "" || user == "root" || strings.HasPrefix(user, "0") {
@@ -111,8 +113,12 @@ func TestDockerfileShape(t *testing.T) {
 	if workdir != "/var/lib/otelcol" {
 		t.Errorf("WORKDIR = %q, want /var/lib/otelcol (./data of the configs lands in its volume)", workdir)
 	}
-	if !slices.Equal(entrypoint, []string{"/otelcol-llm"}) {
-		t.Errorf("ENTRYPOINT = %v, want [/otelcol-llm] (exec form, like /otelcol-contrib)", entrypoint)
+	// the entrypoint execs /otelcol-llm with the arguments given (tests/e2e/entrypoint_test.go)
+	if !slices.Equal(entrypoint, []string{"/usr/local/bin/otelcol-llm-entrypoint"}) {
+		t.Errorf("ENTRYPOINT = %v, want [/usr/local/bin/otelcol-llm-entrypoint] (exec form)", entrypoint)
+	}
+	if !entrypointCopied || !configsCopied {
+		t.Errorf("docker/entrypoint.sh copied: %v, configs/ copied to /etc/otelcol-llm/configs/: %v", entrypointCopied, configsCopied)
 	}
 	if !slices.Equal(cmd, []string{"--config", "/etc/otelcol-contrib/config.yaml"}) {
 		t.Errorf("CMD = %v, want the otelcol-contrib config path", cmd)
