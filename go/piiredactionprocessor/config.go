@@ -31,7 +31,8 @@ type Config struct {
 	// Detectors sets built-in detectors by name (email, phone, credit_card, iban, us_ssn,
 	// ip_address, openai_api_key, anthropic_api_key, aws_access_key_id,
 	// aws_secret_access_key, github_token, gitlab_token, slack_token, slack_webhook,
-	// stripe_key, google_api_key, jwt, bearer_token, basic_auth, private_key, url_password).
+	// stripe_key, google_api_key, jwt, bearer_token, basic_auth, private_key, url_password,
+	// secret_attribute).
 	Detectors map[string]DetectorConfig `mapstructure:"detectors" json:"detectors,omitempty"`
 	// CustomDetectors are named regular expressions run after the built-in detectors.
 	CustomDetectors []CustomDetector `mapstructure:"custom_detectors" json:"custom_detectors,omitempty"`
@@ -41,6 +42,11 @@ type Config struct {
 	IncludeKeys []string `mapstructure:"include_keys" json:"include_keys,omitempty"`
 	// ExcludeKeys are attribute key globs never scanned; they win over IncludeKeys.
 	ExcludeKeys []string `mapstructure:"exclude_keys" json:"exclude_keys,omitempty"`
+	// SecretAttributeKeys are attribute key globs (matched lower-cased) that name a secret:
+	// their whole value is redacted by the secret_attribute detector, whatever it looks like.
+	// The default covers passwords, secrets, API keys, tokens, authorization and cookies;
+	// [] turns it off.
+	SecretAttributeKeys []string `mapstructure:"secret_attribute_keys" json:"secret_attribute_keys"`
 	// MaxValueBytes is the largest string scanned; a longer one is replaced by the
 	// unscannable marker (fail closed).
 	MaxValueBytes int `mapstructure:"max_value_bytes" json:"max_value_bytes"`

@@ -195,6 +195,11 @@ pub struct PiiConfig {
     pub include_keys: Vec<String>,
     /// Attribute keys never scanned (globs as in `include_keys`); wins over `include_keys`.
     pub exclude_keys: Vec<String>,
+    /// Attribute keys that name a secret (globs as in `include_keys`, matched against the key
+    /// lower-cased): their whole value is redacted by the `secret_attribute` detector, whatever
+    /// it looks like (a password has no shape to find). Keys not scanned (`include_keys`,
+    /// `exclude_keys`) are not redacted either.
+    pub secret_attribute_keys: Vec<String>,
     /// The largest string (bytes) that is scanned. A longer value is replaced by the
     /// `<UNSCANNABLE>` marker (fail closed). Scanning is linear, so this only bounds the work
     /// per value.
@@ -222,10 +227,38 @@ impl Default for PiiConfig {
             allow: Allow::default(),
             include_keys: Vec::new(),
             exclude_keys: Vec::new(),
+            secret_attribute_keys: default_secret_attribute_keys(),
             max_value_bytes: 16 << 20,
             scan_cache_entries: 65_536,
         }
     }
+}
+
+/// Keys that name a secret: passwords, tokens and keys under the names HTTP, database and SDK
+/// instrumentations and applications give them. Narrow on purpose: `*token*` alone would take
+/// `gen_ai.usage.input_tokens` and `gen_ai.token.type`.
+pub fn default_secret_attribute_keys() -> Vec<String> {
+    [
+        "*password*",
+        "*passwd*",
+        "*secret*",
+        "*api_key*",
+        "*apikey*",
+        "*api-key*",
+        "*access_token*",
+        "*refresh_token*",
+        "*auth_token*",
+        "*session_token*",
+        "*id_token*",
+        "*client_secret*",
+        "*private_key*",
+        "authorization",
+        "*.authorization",
+        "*cookie*",
+        "*credentials*",
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 /// A configuration problem, naming the key.
@@ -372,6 +405,7 @@ impl PiiConfig {
         for (key, list) in [
             ("include_keys", &self.include_keys),
             ("exclude_keys", &self.exclude_keys),
+            ("secret_attribute_keys", &self.secret_attribute_keys),
         ] {
             if let Some(index) = list.iter().position(String::is_empty) {
                 return Err(ConfigError::EmptyKeyPattern { key, index });

@@ -41,6 +41,10 @@ macro_rules! with_builtins {
             /// AWS secret access keys: 40 base64 characters within 160 bytes of an `aws`/`secret`
             /// keyword (the weakest evidence of all credentials, so the others take precedence).
             AwsSecretAccessKey => aws_secret_access_key,
+            /// The whole value of an attribute whose key names a secret (`secret_attribute_keys`:
+            /// passwords, tokens, API keys, cookies), whatever the value looks like; never found
+            /// in free text.
+            SecretAttribute => secret_attribute,
             /// Email addresses.
             Email => email,
             /// Payment card numbers (Visa, Mastercard, Amex, Discover, JCB, Diners; Luhn).

@@ -23,6 +23,8 @@ pub struct Engine {
     /// Texts found clean before (`scan_cache_entries`), keyed under `seed`.
     clean: Memo<()>,
     seed: u64,
+    /// Whether the `secret_attribute` detector is on.
+    secret_attribute: bool,
 }
 
 /// Tells texts scanned as plain text (keys, JSON leaves) apart in the memo from values, which
@@ -60,7 +62,25 @@ impl Engine {
             max_value_bytes: cfg.max_value_bytes,
             clean: Memo::new(cfg.scan_cache_entries),
             seed: process_seed(),
+            secret_attribute: cfg.detectors.get(Builtin::SecretAttribute).enabled,
         })
+    }
+
+    /// Redacts a whole value as a finding of the `secret_attribute` detector (the value of an
+    /// attribute whose key names a secret); `None` when that detector is off.
+    pub fn redact_secret(&self, text: &str, tally: &mut Tally) -> Option<Redacted> {
+        if !self.secret_attribute {
+            return None;
+        }
+        let hit = [crate::scan::Hit {
+            start: 0,
+            end: text.len(),
+            det: Builtin::SecretAttribute as u16,
+        }];
+        if self.marker.tally(&hit, tally) {
+            return Some(Redacted::Drop);
+        }
+        Some(Redacted::Changed(self.marker.apply(text, &hit)))
     }
 
     /// Number of detectors (built-in and custom); ids are `0..detector_count()`.

@@ -66,6 +66,52 @@ impl KeyGlobs {
     }
 }
 
+/// `secret_attribute_keys`: the `*word*` globs (most of them) as one case-insensitive
+/// automaton, the others as globs over the lower-cased key; every attribute key meets it.
+#[derive(Debug, Clone)]
+struct SecretKeys {
+    contains: Option<aho_corasick::AhoCorasick>,
+    others: KeyGlobs,
+}
+
+impl SecretKeys {
+    fn new(globs: &[String]) -> SecretKeys {
+        let mut words = Vec::new();
+        let mut others = Vec::new();
+        for g in globs {
+            let g = g.to_ascii_lowercase();
+            match g.strip_prefix('*').and_then(|r| r.strip_suffix('*')) {
+                Some(w) if !w.is_empty() && !w.contains(['*', '?']) => words.push(w.to_string()),
+                _ => others.push(g),
+            }
+        }
+        let contains = (!words.is_empty()).then(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&words)
+                .expect("plain words always build")
+        });
+        SecretKeys {
+            contains,
+            others: KeyGlobs::new(&others),
+        }
+    }
+
+    fn matches(&self, key: &str) -> bool {
+        if self.contains.as_ref().is_some_and(|ac| ac.is_match(key)) {
+            return true;
+        }
+        if self.others.is_empty() {
+            return false;
+        }
+        if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.others.matches(&key.to_ascii_lowercase())
+        } else {
+            self.others.matches(key)
+        }
+    }
+}
+
 /// The stage.
 #[derive(Debug)]
 pub struct PiiRedactor {
@@ -73,6 +119,8 @@ pub struct PiiRedactor {
     engine: Engine,
     include: KeyGlobs,
     exclude: KeyGlobs,
+    /// `secret_attribute_keys`.
+    secret_keys: SecretKeys,
 }
 
 /// What became of one value.
@@ -149,6 +197,7 @@ impl PiiRedactor {
         Ok(Self {
             include: KeyGlobs::new(&cfg.include_keys),
             exclude: KeyGlobs::new(&cfg.exclude_keys),
+            secret_keys: SecretKeys::new(&cfg.secret_attribute_keys),
             cfg,
             engine,
         })
@@ -168,6 +217,26 @@ impl PiiRedactor {
     /// arrive carrying them.
     pub fn scans_key(&self, key: &str) -> bool {
         (self.include.is_empty() || self.include.matches(key)) && !self.exclude.matches(key)
+    }
+
+    /// True when attribute `key` names a secret (`secret_attribute_keys`): its whole value is
+    /// redacted, whatever it looks like.
+    pub fn is_secret_key(&self, key: &str) -> bool {
+        self.secret_keys.matches(key)
+    }
+
+    /// The whole value of a secret-named attribute, redacted: text as it is, anything else
+    /// (numbers, bytes, arrays, maps) by its JSON form. Empty values and booleans stay.
+    fn secret_value(&self, v: &Value<'_>, tally: &mut Tally) -> Option<Redacted> {
+        let text: Cow<'_, str> = match v {
+            Value::Str(s) if !s.is_empty() => Cow::Borrowed(s),
+            Value::Str(_) | Value::Empty | Value::Bool(_) => return None,
+            Value::Int(i) => Cow::Owned(i.to_string()),
+            Value::Double(d) => Cow::Owned(d.to_string()),
+            Value::Bytes(b) | Value::InvalidStr(b) if b.is_empty() => return None,
+            _ => Cow::Borrowed("<value>"),
+        };
+        self.engine.redact_secret(&text, tally)
     }
 
     fn wants(&self, kind: ItemKind) -> bool {
@@ -317,6 +386,21 @@ impl PiiRedactor {
                 return;
             }
         };
+        if new_key.is_none() && self.is_secret_key(key) {
+            match self.secret_value(v, &mut out.tally) {
+                Some(Redacted::Changed(m)) => {
+                    out.edits.set_at(item, sub, pos, NewValue::Str(&m));
+                    out.totals.redacted += 1;
+                    return;
+                }
+                Some(Redacted::Drop) => {
+                    out.edits.delete_at(item, sub, pos);
+                    out.totals.dropped += 1;
+                    return;
+                }
+                Some(Redacted::Unchanged) | None => {}
+            }
+        }
         let res = self.value(v, &mut out.tally, out.seen);
         let edits = &mut *out.edits;
         match (new_key, res) {
@@ -833,6 +917,73 @@ mod tests {
             Some(json!("<CREDIT_CARD>"))
         );
         assert!(find(&edits, 0, ITEM_ITSELF, "count").is_none());
+    }
+
+    #[test]
+    fn secret_named_attributes_are_redacted_whole() {
+        let item = || {
+            let mut enc = Encoder::new();
+            enc.begin_item(ItemKind::Span, "SELECT", 0);
+            for (k, v) in [
+                ("db.password", json!("hunter2")),
+                ("DB_PASSWORD", json!(123456)),
+                ("app.client_secret", json!("c4f3")),
+                ("http.request.header.cookie", json!(["sid=abc", "theme=dark"])),
+                ("authorization", json!("Token abcdef")),
+                ("oauth.refresh_token", json!("")),
+                ("gen_ai.usage.input_tokens", json!(10)),
+                ("gen_ai.token.type", json!("input")),
+                ("db.statement", json!("SELECT 1")),
+                ("feature.secret_sauce", json!(true)),
+            ] {
+                enc.attr_json(k, &v);
+            }
+            enc.end_item_without_events_or_body();
+            enc
+        };
+        let (edits, counters) = run("", item());
+        let got = |k: &str| find(&edits, 0, ITEM_ITSELF, k).map(|e| (e.op, e.value.clone()));
+        let masked = Some((llmo_schema::edits::op::SET_ATTR_AT, Some(json!("<SECRET_ATTRIBUTE>"))));
+        for k in [
+            "db.password",
+            "DB_PASSWORD",
+            "app.client_secret",
+            "http.request.header.cookie",
+            "authorization",
+        ] {
+            assert_eq!(got(k), masked, "{k}");
+        }
+        for k in [
+            "oauth.refresh_token",
+            "gen_ai.usage.input_tokens",
+            "gen_ai.token.type",
+            "db.statement",
+            "feature.secret_sauce",
+        ] {
+            assert_eq!(got(k), None, "{k}");
+        }
+        assert!(counters.contains(&("findings:secret_attribute".into(), 5)), "{counters:?}");
+        // its own action; off; a key not scanned is not redacted either
+        let (edits, _) = run(r#"{"detectors": {"secret_attribute": {"action": "drop"}}}"#, item());
+        assert_eq!(
+            find(&edits, 0, ITEM_ITSELF, "db.password").map(|e| e.op),
+            Some(llmo_schema::edits::op::DELETE_ATTR_AT)
+        );
+        let (edits, _) = run(r#"{"detectors": {"secret_attribute": {"enabled": false}}}"#, item());
+        assert!(find(&edits, 0, ITEM_ITSELF, "db.password").is_none());
+        let (edits, _) = run(r#"{"exclude_keys": ["db.*"]}"#, item());
+        assert!(find(&edits, 0, ITEM_ITSELF, "db.password").is_none());
+        // the list is the user's: theirs replaces ours
+        let (edits, _) = run(r#"{"secret_attribute_keys": ["*.pin"]}"#, {
+            let mut enc = Encoder::new();
+            enc.begin_item(ItemKind::Span, "x", 0);
+            enc.attr_json("card.PIN", &json!(1234));
+            enc.attr_json("db.password", &json!("hunter2"));
+            enc.end_item_without_events_or_body();
+            enc
+        });
+        assert!(find(&edits, 0, ITEM_ITSELF, "card.PIN").is_some());
+        assert!(find(&edits, 0, ITEM_ITSELF, "db.password").is_none());
     }
 
     #[test]
