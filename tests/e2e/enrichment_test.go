@@ -202,7 +202,13 @@ func TestEveryShippedConfigValidates(t *testing.T) {
 	}
 	// the compose stack's collector config ships too
 	files = append(files, filepath.Join(repoRoot(t), "docker", "otelcol", "config.yaml"))
+	telemetryPort := regexp.MustCompile(`port: \$\{env:(METRICS_PORT|COLLECTOR_TELEMETRY_PORT):-8888\}`)
 	for _, f := range files {
+		// the collector's own metrics on a port the environment sets: the default
+		// (localhost:8888) makes two collectors on one host (tests, agent and gateway) collide
+		if b, err := os.ReadFile(f); err != nil || (!telemetryPort.Match(b) && strings.HasPrefix(f, filepath.Join(repoRoot(t), "configs"))) {
+			t.Errorf("%s: its own telemetry port does not come from METRICS_PORT or COLLECTOR_TELEMETRY_PORT", filepath.Base(f))
+		}
 		cmd := exec.Command(binary(t), "validate", "--config", f)
 		cmd.Env = os.Environ()
 		// from an empty working directory: no config may depend on a file `make run` creates
