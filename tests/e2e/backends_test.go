@@ -140,7 +140,8 @@ func (s *backendSink) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var out []byte
-	switch r.URL.Path {
+	// Loki 3 takes OTLP under /otlp (/otlp/v1/logs); the path is recorded as it came
+	switch strings.TrimPrefix(r.URL.Path, "/otlp") {
 	case "/v1/traces":
 		req := ptraceotlp.NewExportRequest()
 		if err = req.UnmarshalProto(raw); err == nil {
