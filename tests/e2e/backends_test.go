@@ -140,8 +140,13 @@ func (s *backendSink) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var out []byte
-	// Loki 3 takes OTLP under /otlp (/otlp/v1/logs); the path is recorded as it came
-	switch strings.TrimPrefix(r.URL.Path, "/otlp") {
+	// Loki 3 takes OTLP under /otlp (/otlp/v1/logs), Langfuse under /api/public/otel: the
+	// signal is what follows the last /v1/; the path is recorded as it came
+	path := r.URL.Path
+	if i := strings.LastIndex(path, "/v1/"); i > 0 {
+		path = path[i:]
+	}
+	switch path {
 	case "/v1/traces":
 		req := ptraceotlp.NewExportRequest()
 		if err = req.UnmarshalProto(raw); err == nil {
