@@ -162,6 +162,7 @@ run: $(BINARY)
 test-e2e: $(BINARY)
 	tests/clickhouse/venv.sh >/dev/null
 	tests/kafka/kafka.sh jars >/dev/null
+	tests/phoenix/venv.sh >/dev/null
 	cd tests && go test -count=1 -timeout 20m ./...
 
 # The deployment files, checked statically (no Docker engine here): promtool (Debian), hadolint,
