@@ -91,8 +91,8 @@ test-rust: header-check layers
 # The layers run one way: no stage crate depends on another (DESIGN: ffi -> stages -> genai ->
 # schema).
 layers:
-	@for c in enrich tokens cost pii rollup spend; do \
-	  others=$$(cargo tree -p llmo-$$c -e normal --prefix none | grep -oE '^llmo-(enrich|tokens|cost|pii|rollup|spend)' | { grep -vx "llmo-$$c" || true; } | sort -u | tr '\n' ' '); \
+	@for c in enrich tokens cost pii rollup spend payload; do \
+	  others=$$(cargo tree -p llmo-$$c -e normal --prefix none | grep -oE '^llmo-(enrich|tokens|cost|pii|rollup|spend|payload)' | { grep -vx "llmo-$$c" || true; } | sort -u | tr '\n' ' '); \
 	  if [ -n "$$others" ]; then echo "llmo-$$c depends on $$others: stages never import each other"; exit 1; fi; \
 	done; echo "layers: no stage depends on another"
 

@@ -9,7 +9,7 @@
 //! * Pointers are checked for null; outputs are written only on success (error buffers only
 //!   on failure).
 //! * Processor kinds: `llm_enrichment`, `token_counting`, `cost_calculation`,
-//!   `pii_redaction`, `llm_rollup`, `llm_spend_guard`.
+//!   `pii_redaction`, `llm_rollup`, `llm_spend_guard`, `llm_payload_budget`.
 //! * A processor is an opaque, immutable handle made from its kind and JSON config; it is
 //!   `Send + Sync` and may be used from many threads at once. Free it with
 //!   [`llmo_processor_free`].
@@ -221,6 +221,9 @@ fn make_stage(kind: &[u8], config: &[u8]) -> Result<Box<dyn Stage>, (LlmoResult,
         b"llm_spend_guard" => Ok(Box::new(
             llmo_spend::SpendGuard::from_json(config).map_err(|e| invalid(&e))?,
         )),
+        b"llm_payload_budget" => Ok(Box::new(
+            llmo_payload::PayloadBudget::from_json(config).map_err(|e| invalid(&e))?,
+        )),
         #[cfg(any(test, feature = "fault-injection"))]
         b"fault_injection" => Ok(Box::new(FaultInjection)),
         other => Err((
@@ -243,6 +246,7 @@ fn default_config(kind: &[u8]) -> Result<Vec<u8>, (LlmoResult, String)> {
         b"pii_redaction" => serde_json::to_value(llmo_pii::PiiConfig::default()),
         b"llm_rollup" => serde_json::to_value(llmo_rollup::RollupConfig::default()),
         b"llm_spend_guard" => serde_json::to_value(llmo_spend::SpendConfig::default()),
+        b"llm_payload_budget" => serde_json::to_value(llmo_payload::PayloadConfig::default()),
         other => {
             return Err((
                 LlmoResult::UnknownProcessor,
@@ -509,6 +513,7 @@ mod tests {
             "pii_redaction",
             "llm_rollup",
             "llm_spend_guard",
+            "llm_payload_budget",
         ] {
             let json = default_config(kind.as_bytes()).unwrap();
             let text = String::from_utf8(json.clone()).unwrap();

@@ -928,7 +928,10 @@ mod tests {
                 ("db.password", json!("hunter2")),
                 ("DB_PASSWORD", json!(123456)),
                 ("app.client_secret", json!("c4f3")),
-                ("http.request.header.cookie", json!(["sid=abc", "theme=dark"])),
+                (
+                    "http.request.header.cookie",
+                    json!(["sid=abc", "theme=dark"]),
+                ),
                 ("authorization", json!("Token abcdef")),
                 ("oauth.refresh_token", json!("")),
                 ("gen_ai.usage.input_tokens", json!(10)),
@@ -943,7 +946,10 @@ mod tests {
         };
         let (edits, counters) = run("", item());
         let got = |k: &str| find(&edits, 0, ITEM_ITSELF, k).map(|e| (e.op, e.value.clone()));
-        let masked = Some((llmo_schema::edits::op::SET_ATTR_AT, Some(json!("<SECRET_ATTRIBUTE>"))));
+        let masked = Some((
+            llmo_schema::edits::op::SET_ATTR_AT,
+            Some(json!("<SECRET_ATTRIBUTE>")),
+        ));
         for k in [
             "db.password",
             "DB_PASSWORD",
@@ -962,14 +968,23 @@ mod tests {
         ] {
             assert_eq!(got(k), None, "{k}");
         }
-        assert!(counters.contains(&("findings:secret_attribute".into(), 5)), "{counters:?}");
+        assert!(
+            counters.contains(&("findings:secret_attribute".into(), 5)),
+            "{counters:?}"
+        );
         // its own action; off; a key not scanned is not redacted either
-        let (edits, _) = run(r#"{"detectors": {"secret_attribute": {"action": "drop"}}}"#, item());
+        let (edits, _) = run(
+            r#"{"detectors": {"secret_attribute": {"action": "drop"}}}"#,
+            item(),
+        );
         assert_eq!(
             find(&edits, 0, ITEM_ITSELF, "db.password").map(|e| e.op),
             Some(llmo_schema::edits::op::DELETE_ATTR_AT)
         );
-        let (edits, _) = run(r#"{"detectors": {"secret_attribute": {"enabled": false}}}"#, item());
+        let (edits, _) = run(
+            r#"{"detectors": {"secret_attribute": {"enabled": false}}}"#,
+            item(),
+        );
         assert!(find(&edits, 0, ITEM_ITSELF, "db.password").is_none());
         let (edits, _) = run(r#"{"exclude_keys": ["db.*"]}"#, item());
         assert!(find(&edits, 0, ITEM_ITSELF, "db.password").is_none());
