@@ -174,6 +174,37 @@ func (s *backendSink) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(out)
 }
 
+// settledTraces waits until the number of traces received stops changing (3 s without a new
+// one: tail sampling releases traces on its own schedule) and returns their spans by trace id.
+func (s *backendSink) settledTraces(t *testing.T) map[pcommon.TraceID][]ptrace.Span {
+	t.Helper()
+	var got map[pcommon.TraceID][]ptrace.Span
+	last, stable := -1, 0
+	for deadline := time.Now().Add(30 * time.Second); stable < 6 && time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		got = map[pcommon.TraceID][]ptrace.Span{}
+		s.mu.Lock()
+		for _, td := range s.traces {
+			for i := 0; i < td.ResourceSpans().Len(); i++ {
+				sss := td.ResourceSpans().At(i).ScopeSpans()
+				for j := 0; j < sss.Len(); j++ {
+					for k := 0; k < sss.At(j).Spans().Len(); k++ {
+						sp := sss.At(j).Spans().At(k)
+						got[sp.TraceID()] = append(got[sp.TraceID()], sp)
+					}
+				}
+			}
+		}
+		s.mu.Unlock()
+		if len(got) == last && last > 0 {
+			stable++
+		} else {
+			stable = 0
+		}
+		last = len(got)
+	}
+	return got
+}
+
 // spans returns every span received so far by name, and how many there were.
 func (s *backendSink) spans() (map[string][]ptrace.Span, int) {
 	s.mu.Lock()

@@ -125,35 +125,8 @@ func TestCostCompleteSampling(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 	}
 
-	// the traces: decided decision_wait after their first span; wait until the count settles
-	spansOf := func() map[pcommon.TraceID][]ptrace.Span {
-		backend.mu.Lock()
-		defer backend.mu.Unlock()
-		got := map[pcommon.TraceID][]ptrace.Span{}
-		for _, td := range backend.traces {
-			for i := 0; i < td.ResourceSpans().Len(); i++ {
-				sss := td.ResourceSpans().At(i).ScopeSpans()
-				for j := 0; j < sss.Len(); j++ {
-					for k := 0; k < sss.At(j).Spans().Len(); k++ {
-						s := sss.At(j).Spans().At(k)
-						got[s.TraceID()] = append(got[s.TraceID()], s)
-					}
-				}
-			}
-		}
-		return got
-	}
-	var got map[pcommon.TraceID][]ptrace.Span
-	last, stable := -1, 0
-	for deadline := time.Now().Add(30 * time.Second); stable < 6 && time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
-		got = spansOf()
-		if len(got) == last && last > 0 {
-			stable++
-		} else {
-			stable = 0
-		}
-		last = len(got)
-	}
+	// the traces: decided decision_wait after their first span
+	got := backend.settledTraces(t)
 	kept := map[string]int{}
 	exported := 0
 	for id, spans := range got {

@@ -135,34 +135,7 @@ func TestTracingStack(t *testing.T) {
 	}
 
 	// the sampled traces, the same at both backends
-	settle := func(b *backendSink) map[pcommon.TraceID][]ptrace.Span {
-		var got map[pcommon.TraceID][]ptrace.Span
-		last, stable := -1, 0
-		for deadline := time.Now().Add(30 * time.Second); stable < 6 && time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
-			got = map[pcommon.TraceID][]ptrace.Span{}
-			b.mu.Lock()
-			for _, td := range b.traces {
-				for i := 0; i < td.ResourceSpans().Len(); i++ {
-					sss := td.ResourceSpans().At(i).ScopeSpans()
-					for j := 0; j < sss.Len(); j++ {
-						for k := 0; k < sss.At(j).Spans().Len(); k++ {
-							s := sss.At(j).Spans().At(k)
-							got[s.TraceID()] = append(got[s.TraceID()], s)
-						}
-					}
-				}
-			}
-			b.mu.Unlock()
-			if len(got) == last && last > 0 {
-				stable++
-			} else {
-				stable = 0
-			}
-			last = len(got)
-		}
-		return got
-	}
-	atJaeger, atTempo := settle(jaeger), settle(tempo)
+	atJaeger, atTempo := jaeger.settledTraces(t), tempo.settledTraces(t)
 	kept := map[string]int{}
 	for id, spans := range atJaeger {
 		kind := kindOf[id]
