@@ -33,8 +33,11 @@ func TestComposeCollectorConfig(t *testing.T) {
 	recs := lrs.ScopeLogs().AppendEmpty().LogRecords()
 	for i := 0; i < 5; i++ {
 		r := recs.AppendEmpty()
-		// a time within the table's TTL (a record of 1970 is expired as it is inserted)
-		r.SetTimestamp(pcommon.NewTimestampFromTime(time.Now()))
+		// some with a time, some with none at all: those get their time of receipt (else
+		// stored as 1970, the table's TTL would remove them as they are inserted)
+		if i%2 == 0 {
+			r.SetTimestamp(pcommon.NewTimestampFromTime(time.Now()))
+		}
 		r.SetEventName("gen_ai.user.message")
 		r.Body().SetEmptyMap().PutStr("content", fmt.Sprintf("question %d", i))
 		r.Attributes().PutStr("gen_ai.system", "openai")
