@@ -94,9 +94,17 @@ fn bench(c: &mut Criterion) {
     // the shared W1/W2 fixture as the Go side sends it: every string of every item
     let stage = PiiRedactor::from_json(br#"{"scan_cache_entries": 0}"#).unwrap();
     let seen = PiiRedactor::from_json(b"").unwrap();
+    // the same without the secret-named-key check, to see what it costs
+    let keyless =
+        PiiRedactor::from_json(br#"{"scan_cache_entries": 0, "secret_attribute_keys": []}"#)
+            .unwrap();
     for (name, view) in llmo_schema::encoder::bench_requests("pii_redaction") {
         g.throughput(Throughput::Bytes(view.len() as u64));
-        for (label, stage) in [(name.clone(), &stage), (format!("{name}/seen"), &seen)] {
+        for (label, stage) in [
+            (name.clone(), &stage),
+            (format!("{name}/seen"), &seen),
+            (format!("{name}/no-secret-keys"), &keyless),
+        ] {
             g.bench_function(format!("stage/{label}"), |b| {
                 b.iter_batched(
                     Edits::new,

@@ -10,7 +10,7 @@
 //! not: their attributes are shared). Counters per batch: see [`crate::counters`].
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use llmo_schema::edits::{link, Edits, NewValue, Tree, ITEM_ITSELF};
 use llmo_schema::glob::glob_match;
@@ -66,48 +66,68 @@ impl KeyGlobs {
     }
 }
 
-/// `secret_attribute_keys`: the `*word*` globs (most of them) as one case-insensitive
-/// automaton, the others as globs over the lower-cased key; every attribute key meets it.
-#[derive(Debug, Clone)]
+/// `secret_attribute_keys`, case-insensitive: `*word*` globs (most of them) as one automaton,
+/// `*suffix`, `prefix*` and exact keys as plain comparisons, anything else as a glob over the
+/// lower-cased key. Every attribute key meets it, so none of the common shapes runs a glob.
+#[derive(Debug, Clone, Default)]
 struct SecretKeys {
     contains: Option<aho_corasick::AhoCorasick>,
-    others: KeyGlobs,
+    exact: Vec<String>,
+    prefixes: Vec<String>,
+    suffixes: Vec<String>,
+    complex: Vec<String>,
 }
 
 impl SecretKeys {
     fn new(globs: &[String]) -> SecretKeys {
+        let mut k = SecretKeys::default();
         let mut words = Vec::new();
-        let mut others = Vec::new();
         for g in globs {
             let g = g.to_ascii_lowercase();
-            match g.strip_prefix('*').and_then(|r| r.strip_suffix('*')) {
-                Some(w) if !w.is_empty() && !w.contains(['*', '?']) => words.push(w.to_string()),
-                _ => others.push(g),
+            let (lead, trail) = (g.starts_with('*'), g.ends_with('*') && g.len() > 1);
+            let body = g.trim_start_matches('*').trim_end_matches('*');
+            if body.is_empty() || body.contains(['*', '?']) || g.contains('?') {
+                k.complex.push(g.clone());
+                continue;
+            }
+            match (lead, trail) {
+                (true, true) => words.push(body.to_string()),
+                (true, false) => k.suffixes.push(body.to_string()),
+                (false, true) => k.prefixes.push(body.to_string()),
+                (false, false) => k.exact.push(body.to_string()),
             }
         }
-        let contains = (!words.is_empty()).then(|| {
+        k.contains = (!words.is_empty()).then(|| {
+            // a DFA without prefilter: keys are short, one table step per byte is cheapest
             aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(true)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .prefilter(false)
                 .build(&words)
                 .expect("plain words always build")
         });
-        SecretKeys {
-            contains,
-            others: KeyGlobs::new(&others),
-        }
+        k
     }
 
     fn matches(&self, key: &str) -> bool {
-        if self.contains.as_ref().is_some_and(|ac| ac.is_match(key)) {
+        let b = key.as_bytes();
+        let ends = |s: &String| {
+            b.len() >= s.len() && b[b.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+        };
+        let starts =
+            |s: &String| b.len() >= s.len() && b[..s.len()].eq_ignore_ascii_case(s.as_bytes());
+        if self.exact.iter().any(|s| key.eq_ignore_ascii_case(s))
+            || self.suffixes.iter().any(ends)
+            || self.prefixes.iter().any(starts)
+            || self.contains.as_ref().is_some_and(|ac| ac.is_match(key))
+        {
             return true;
         }
-        if self.others.is_empty() {
-            return false;
-        }
-        if key.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.others.matches(&key.to_ascii_lowercase())
-        } else {
-            self.others.matches(key)
+        !self.complex.is_empty() && {
+            let lower = key.to_ascii_lowercase();
+            self.complex
+                .iter()
+                .any(|g| glob_match(g.as_bytes(), lower.as_bytes()))
         }
     }
 }
@@ -149,6 +169,8 @@ const SEEN_MAX: usize = 4096;
 struct Seen<'a> {
     values: HashSet<&'a str, TextHash>,
     texts: HashSet<&'a str, TextHash>,
+    /// Whether a key names a secret: keys repeat on every item of a batch.
+    secret_keys: HashMap<&'a str, bool, TextHash>,
 }
 
 impl<'a> Seen<'a> {
@@ -160,6 +182,18 @@ impl<'a> Seen<'a> {
     /// [`Engine::redact_text`] (plain text: keys).
     fn text(&mut self, engine: &Engine, s: &'a str, tally: &mut Tally) -> Redacted {
         remember(&mut self.texts, s, || engine.redact_text(s, tally))
+    }
+
+    /// `is_secret(key)`, decided once per key and batch.
+    fn secret_key(&mut self, key: &'a str, is_secret: impl FnOnce(&str) -> bool) -> bool {
+        if let Some(&b) = self.secret_keys.get(key) {
+            return b;
+        }
+        let b = is_secret(key);
+        if self.secret_keys.len() < SEEN_MAX {
+            self.secret_keys.insert(key, b);
+        }
+        b
     }
 }
 
@@ -386,7 +420,11 @@ impl PiiRedactor {
                 return;
             }
         };
-        if new_key.is_none() && self.is_secret_key(key) {
+        let secret = match key {
+            Cow::Borrowed(k) => out.seen.secret_key(k, |k| self.is_secret_key(k)),
+            Cow::Owned(k) => self.is_secret_key(k),
+        };
+        if new_key.is_none() && secret {
             match self.secret_value(v, &mut out.tally) {
                 Some(Redacted::Changed(m)) => {
                     out.edits.set_at(item, sub, pos, NewValue::Str(&m));
