@@ -235,20 +235,30 @@ fn cut_text(text: &str, budget: usize) -> String {
     out
 }
 
+/// What [`cut_messages`] reads of a message: its role and which content shape it has (semconv
+/// `parts`, or a legacy `content`); the content is skipped, not copied.
+#[derive(Deserialize)]
+struct Head {
+    #[serde(default)]
+    role: Option<serde_json::Value>,
+    #[serde(default)]
+    parts: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    content: Option<serde::de::IgnoredAny>,
+}
+
 /// A message array: older turns become stubs (oldest first), then the longest texts of what
 /// is kept are cut. `None` when `text` is not an array of objects.
 fn cut_messages(key: &str, text: &str, budget: usize) -> Option<String> {
     let raw: Vec<&RawValue> = serde_json::from_str(text).ok()?;
     let mut roles = Vec::with_capacity(raw.len());
     for m in &raw {
-        let v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(m.get()).ok()?;
-        let role = v
-            .get("role")
-            .and_then(|r| r.as_str())
-            .unwrap_or("")
-            .to_string();
-        let legacy = v.contains_key("content") && !v.contains_key("parts");
-        roles.push((role, legacy));
+        // the role and which content shape, without copying the content itself
+        let h: Head = serde_json::from_str(m.get()).ok()?;
+        roles.push((
+            h.role.unwrap_or_default(),
+            h.content.is_some() && h.parts.is_none(),
+        ));
     }
     let last_user = roles.iter().rposition(|(r, _)| r == "user");
     let output = key.contains("output") || key.contains("completion");
