@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
@@ -43,9 +44,9 @@ func TestPayloadBudgetThroughTheBinary(t *testing.T) {
 	}
 	cfg := strings.Replace(string(base), "  cost_calculation:\n", "  cost_calculation:\n  llm_payload_budget:\n    enabled: true\n", 1)
 	cfg = strings.Replace(cfg, "processors: [memory_limiter, llm_enrichment, token_counting, cost_calculation]",
-		"processors: [memory_limiter, llm_enrichment, token_counting, cost_calculation, llm_payload_budget]", 1)
+		"processors: [memory_limiter, llm_enrichment, token_counting, cost_calculation, llm_payload_budget]", -1)
 	cfg = strings.Replace(cfg, "      http:\n", "      http:\n        max_request_body_size: 268435456\n", 1)
-	if !strings.Contains(cfg, "llm_payload_budget]") || !strings.Contains(cfg, "max_request_body_size") {
+	if strings.Count(cfg, "llm_payload_budget]") != 2 || !strings.Contains(cfg, "max_request_body_size") {
 		t.Fatal("configs/default.yaml changed shape")
 	}
 	path := filepath.Join(t.TempDir(), "config.yaml")
@@ -81,7 +82,61 @@ func TestPayloadBudgetThroughTheBinary(t *testing.T) {
 		}
 		t.Logf("%s: %d bytes accepted in %v", name, len(msgs), time.Since(start).Round(time.Millisecond))
 	}
-	spans := c.waitSpans(t, 2)
+	// content where older conventions put it: a span event (OpenLIT, semconv before 1.28) and
+	// GenAI event log records (1.28-1.36), the body a map or a string
+	eventPrompt := strings.Repeat("e", 8<<20)
+	td := ptrace.NewTraces()
+	ss := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty()
+	ev := newSpan(ss, "chat event", map[string]any{"gen_ai.system": "openai", "gen_ai.request.model": "gpt-4o"}).Events().AppendEmpty()
+	ev.SetName("gen_ai.content.prompt")
+	ev.Attributes().PutStr("gen_ai.prompt", eventPrompt)
+	c.sendTracesHTTP(t, td)
+	ld := plog.NewLogs()
+	lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
+	choice := lrs.AppendEmpty()
+	choice.SetEventName("gen_ai.choice")
+	choice.Attributes().PutStr("gen_ai.system", "openai")
+	msg := choice.Body().SetEmptyMap()
+	msg.PutStr("finish_reason", "stop")
+	m := msg.PutEmptyMap("message")
+	m.PutStr("role", "assistant")
+	m.PutStr("content", strings.Repeat("c", 8<<20))
+	user := lrs.AppendEmpty()
+	user.Attributes().PutStr("event.name", "gen_ai.user.message")
+	user.Body().SetStr(strings.Repeat("u", 8<<20))
+	appLog := lrs.AppendEmpty()
+	appLog.Body().SetStr(strings.Repeat("a", 100_000))
+	c.sendLogsHTTP(t, ld)
+
+	spans := c.waitSpans(t, 3)
+	evOut := spans["chat event"][0].Events().At(0)
+	got, _ := evOut.Attributes().Get("gen_ai.prompt")
+	if n := len(got.Str()); n > 64<<10 || !strings.HasSuffix(got.Str(), " bytes]") {
+		t.Errorf("span event content: %d bytes kept, ends %q", n, got.Str()[max(0, n-30):])
+	}
+	if n, _ := evOut.Attributes().Get("llm_observatory.payload.gen_ai.prompt.original_bytes"); n.Int() != 8<<20 {
+		t.Errorf("span event original_bytes %d", n.Int())
+	}
+	logs := c.waitLogs(t, 3)
+	if len(logs) != 3 {
+		t.Fatalf("%d log records, want 3", len(logs))
+	}
+	body := logs[0].Body().Map().AsRaw()
+	content := body["message"].(map[string]any)["content"].(string)
+	if len(content) > 64<<10 || !strings.HasPrefix(content, "ccc") || body["finish_reason"] != "stop" {
+		t.Errorf("gen_ai.choice body: %d bytes of content, finish_reason %v", len(content), body["finish_reason"])
+	}
+	if n, _ := logs[0].Attributes().Get("llm_observatory.payload.body.message.content.original_bytes"); n.Int() != 8<<20 {
+		t.Errorf("gen_ai.choice original_bytes %d", n.Int())
+	}
+	if n := len(logs[1].Body().Str()); n > 64<<10 {
+		t.Errorf("gen_ai.user.message body: %d bytes kept", n)
+	}
+	if n := len(logs[2].Body().Str()); n != 100_000 {
+		t.Errorf("a log that is not a GenAI event was cut: %d bytes", n)
+	}
+	t.Logf("span event 8 MiB -> %d bytes; gen_ai.choice body 8 MiB -> %d; gen_ai.user.message 8 MiB -> %d",
+		len(got.Str()), len(content), len(logs[1].Body().Str()))
 	for name, msgs := range sent {
 		s := spans[name][0]
 		got := attr(t, s, "gen_ai.input.messages").Str()

@@ -19,7 +19,7 @@ func TestWriteBenchRequests(t *testing.T) {
 	if dir == "" {
 		t.Skip("LLMO_BENCH_REQUESTS is not set")
 	}
-	for _, kind := range []string{"llm_enrichment", "token_counting", "cost_calculation", "pii_redaction"} {
+	for _, kind := range []string{"llm_enrichment", "token_counting", "cost_calculation", "pii_redaction", "llm_payload_budget"} {
 		cfg, err := bridge.Defaults(kind)
 		if err != nil {
 			t.Fatal(err)

@@ -186,7 +186,20 @@ func (in *Interest) spanSelected(s ptrace.Span) bool {
 }
 
 func (in *Interest) logSelected(l plog.LogRecord) bool {
-	return in.AllItems || in.eventSelects(l.EventName()) || in.mapSelects(l.Attributes())
+	return in.AllItems || in.eventSelects(eventName(l)) || in.mapSelects(l.Attributes())
+}
+
+// eventName is a log record's event name: its field, or the `event.name` attribute that SDKs
+// wrote before the field existed (OpenTelemetry Python before 1.35, semconv 1.28-1.36 GenAI
+// events from many instrumentations).
+func eventName(l plog.LogRecord) string {
+	if n := l.EventName(); n != "" {
+		return n
+	}
+	if v, ok := l.Attributes().Get("event.name"); ok && v.Type() == pcommon.ValueTypeStr {
+		return v.Str()
+	}
+	return ""
 }
 
 // span encodes a span and reports whether it was sent without its heavy keys.
@@ -260,7 +273,7 @@ func (e *encoder) log(in *Interest, idx uint32, l plog.LogRecord) bool {
 		ts = l.ObservedTimestamp()
 	}
 	e.u64(uint64(ts))
-	e.str(l.EventName())
+	e.str(eventName(l))
 	satisfied := in.satisfied(l.Attributes())
 	e.attrs(in, l.Attributes(), itemMode(satisfied))
 	e.u32(0)

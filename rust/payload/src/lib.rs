@@ -12,12 +12,13 @@
 //! of each value cut (`llm_observatory.payload.<key>.original_bytes` / `.sha256`), so identical
 //! prompts can still be joined. Usage and cost attributes are never content: never touched.
 
-use llmo_schema::edits::{Edits, NewValue, ITEM_ITSELF};
-use llmo_schema::view::{Batch, Value};
+use llmo_schema::edits::{Edits, NewValue, Tree, ITEM_ITSELF};
+use llmo_schema::view::{Batch, Item, ItemKind, Value};
 use llmo_schema::{Interest, Stage};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 
 pub use llmo_schema::config::ConfigError;
 
@@ -117,9 +118,95 @@ impl PayloadBudget {
         Ok(Self { cfg })
     }
 
+    /// The content attributes among `attrs` (of the item itself or of its event `sub`).
+    fn content_attrs<'v>(
+        &self,
+        sub: u32,
+        attrs: &'v [(Cow<'v, str>, Value<'v>)],
+        out: &mut Vec<(Place<'v>, &'v str)>,
+    ) {
+        for (i, (k, v)) in attrs.iter().enumerate() {
+            if let Value::Str(s) = v {
+                if self.is_content(k) {
+                    let key = k.as_ref();
+                    out.push((
+                        Place::Attr {
+                            sub,
+                            pos: i as u32,
+                            key,
+                        },
+                        s,
+                    ));
+                }
+            }
+        }
+    }
+
     fn is_content(&self, key: &str) -> bool {
         self.cfg.keys.iter().any(|k| k == key)
             || self.cfg.key_prefixes.iter().any(|p| key.starts_with(p))
+    }
+}
+
+/// Where a content value sits in its item.
+enum Place<'a> {
+    /// An attribute of the item itself ([`ITEM_ITSELF`]) or of its event `sub`, at `pos`.
+    Attr { sub: u32, pos: u32, key: &'a str },
+    /// A string in a log record's body, at `path` (`body`, `body.content`,
+    /// `body.message.tool_calls.0.function.arguments`).
+    Body { path: String },
+}
+
+/// True for a log record whose body is GenAI content: a `gen_ai.*` event (the view's name of
+/// a log record is its event name, or the `event.name` attribute older SDKs write).
+fn genai_event_log(item: &Item<'_>) -> bool {
+    item.kind == ItemKind::Log && item.name.starts_with("gen_ai.")
+}
+
+/// The string leaves of a body, in walk order, with their paths; `None` when the body holds a
+/// value that could not be rebuilt as it came (invalid UTF-8, nested too deeply), so it is
+/// left whole rather than changed.
+fn body_leaves<'a>(
+    v: &Value<'a>,
+    path: &mut String,
+    out: &mut Vec<(String, &'a str)>,
+) -> Option<()> {
+    match v {
+        Value::Str(s) => out.push((path.clone(), s)),
+        Value::InvalidStr(_) | Value::Unscannable => return None,
+        Value::Array(a) => {
+            for (i, e) in a.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!(".{i}"));
+                body_leaves(e, path, out)?;
+                path.truncate(len);
+            }
+        }
+        Value::Map(m) => {
+            for (k, e) in m {
+                let len = path.len();
+                path.push('.');
+                path.push_str(k);
+                body_leaves(e, path, out)?;
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+    Some(())
+}
+
+/// The body with its string leaves replaced, in walk order, by `cuts` where one is given.
+fn rebuild(v: &Value<'_>, cuts: &mut impl Iterator<Item = Option<String>>) -> Tree {
+    match v {
+        Value::Str(s) => Tree::Str(cuts.next().flatten().unwrap_or_else(|| (*s).to_owned())),
+        Value::Array(a) => Tree::Array(a.iter().map(|e| rebuild(e, cuts)).collect()),
+        Value::Map(m) => Tree::Map(
+            m.iter()
+                .map(|(k, e)| (k.to_string(), rebuild(e, cuts)))
+                .collect(),
+        ),
+        other => Tree::from_value(other),
     }
 }
 
@@ -128,47 +215,79 @@ impl Stage for PayloadBudget {
         Interest {
             keys: self.cfg.keys.clone(),
             prefixes: self.cfg.key_prefixes.clone(),
+            // content events: `gen_ai.content.prompt` span events (OpenLIT, semconv before
+            // 1.28), `gen_ai.*.message` / `gen_ai.choice` log records (1.28-1.36),
+            // `gen_ai.client.inference.operation.details` (1.37+)
+            event_prefixes: vec!["gen_ai.".into()],
+            events: true,
+            log_bodies: true,
             ..Interest::default()
         }
     }
 
     fn process(&self, batch: &Batch<'_>, edits: &mut Edits) {
         for item in &batch.items {
-            // (position, key, text) of the content attributes
-            let content: Vec<(u32, &str, &str)> = item
-                .attrs
-                .iter()
-                .enumerate()
-                .filter_map(|(i, (k, v))| match v {
-                    Value::Str(s) if self.is_content(k) => Some((i as u32, k.as_ref(), *s)),
-                    _ => None,
-                })
-                .collect();
+            let mut content: Vec<(Place<'_>, &str)> = Vec::new();
+            self.content_attrs(ITEM_ITSELF, &item.attrs, &mut content);
+            for ev in &item.events {
+                self.content_attrs(ev.index, &ev.attrs, &mut content);
+            }
+            let mut body = Vec::new();
+            let body_ok = genai_event_log(item)
+                && body_leaves(&item.body, &mut "body".to_string(), &mut body).is_some();
+            if body_ok {
+                content.extend(body.into_iter().map(|(path, s)| (Place::Body { path }, s)));
+            }
             let budgets = budgets(
-                &content.iter().map(|c| c.2.len()).collect::<Vec<_>>(),
+                &content.iter().map(|c| c.1.len()).collect::<Vec<_>>(),
                 self.cfg.max_attribute_bytes,
                 self.cfg.max_item_bytes,
             );
-            for ((pos, key, text), budget) in content.into_iter().zip(budgets) {
+            let mut body_cuts: Vec<Option<String>> = Vec::new();
+            for ((place, text), budget) in content.into_iter().zip(budgets) {
                 if text.len() <= budget {
+                    if matches!(place, Place::Body { .. }) {
+                        body_cuts.push(None);
+                    }
                     continue;
                 }
+                let (sub, key) = match &place {
+                    Place::Attr { sub, key, .. } => (*sub, *key),
+                    Place::Body { path } => (ITEM_ITSELF, path.as_str()),
+                };
                 let cut = cut(key, text, budget);
-                edits.set_at(item.index, ITEM_ITSELF, pos, NewValue::Str(&cut));
                 edits.set(
                     item.index,
-                    ITEM_ITSELF,
+                    sub,
                     &format!("{KEY_PREFIX}{key}.original_bytes"),
                     NewValue::Int(text.len() as i64),
                 );
                 let digest = Sha256::digest(text.as_bytes());
                 let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-                edits.set_str(item.index, &format!("{KEY_PREFIX}{key}.sha256"), &hex);
+                edits.set(
+                    item.index,
+                    sub,
+                    &format!("{KEY_PREFIX}{key}.sha256"),
+                    NewValue::Str(&hex),
+                );
                 edits.count(counters::CUT_VALUES, 1);
                 edits.count(
                     counters::CUT_BYTES,
                     text.len().saturating_sub(cut.len()) as u64,
                 );
+                match place {
+                    Place::Attr { sub, pos, .. } => {
+                        edits.set_at(item.index, sub, pos, NewValue::Str(&cut))
+                    }
+                    Place::Body { .. } => body_cuts.push(Some(cut)),
+                }
+            }
+            if body_cuts.iter().any(Option::is_some) {
+                let tree = rebuild(&item.body, &mut body_cuts.into_iter());
+                match &tree {
+                    Tree::Str(s) => edits.set_body(item.index, NewValue::Str(s)),
+                    t => edits.set_body(item.index, NewValue::Tree(t)),
+                }
             }
         }
     }

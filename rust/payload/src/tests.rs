@@ -148,6 +148,129 @@ fn the_stage_writes_the_cut_value_its_length_and_hash() {
     assert!(counters.iter().any(|(k, v)| k == "cut_values" && *v == 1));
 }
 
+fn run(req: Vec<u8>) -> (Vec<llmo_schema::edits::DecodedEdit>, Vec<(String, u64)>) {
+    let mut edits = Edits::new();
+    PayloadBudget::from_json(b"")
+        .unwrap()
+        .process(&Batch::decode(&req).unwrap(), &mut edits);
+    decode_response(&edits.finish()).unwrap()
+}
+
+#[test]
+fn content_in_span_events_is_cut_on_the_event() {
+    // OpenLIT and semconv before 1.28: the prompt rides on a `gen_ai.content.prompt` event
+    let big = "p".repeat(200_000);
+    let mut enc = Encoder::new();
+    enc.begin_item(ItemKind::Span, "chat", 4);
+    enc.attr_int("gen_ai.usage.input_tokens", 50_000);
+    enc.begin_events(2);
+    enc.begin_event(0, "gen_ai.content.prompt");
+    enc.attr_str("gen_ai.prompt", &big);
+    enc.end_event();
+    enc.begin_event(1, "gen_ai.content.completion");
+    enc.attr_str("gen_ai.completion", "short");
+    enc.end_event();
+    enc.end_item_body(&[llmo_schema::wire::tag::EMPTY]);
+    let (edits, counters) = run(enc.finish());
+    let on_event: Vec<_> = edits.iter().filter(|e| e.event == 0).collect();
+    let cut = on_event.iter().find(|e| e.pos == Some(0)).unwrap();
+    let text = cut.value.as_ref().unwrap().as_str().unwrap();
+    assert!(
+        text.len() <= 64 << 10 && text.ends_with(" bytes]"),
+        "{}",
+        text.len()
+    );
+    assert!(on_event.iter().any(|e| e.key
+        == "llm_observatory.payload.gen_ai.prompt.original_bytes"
+        && e.value == Some(json!(200_000))));
+    assert!(
+        edits.iter().all(|e| e.event == 0),
+        "nothing else touched: {edits:?}"
+    );
+    assert_eq!(
+        counters,
+        vec![
+            ("cut_values".into(), 1),
+            ("cut_bytes".into(), (200_000 - text.len()) as u64)
+        ]
+    );
+}
+
+#[test]
+fn content_in_genai_log_bodies_is_cut_in_place() {
+    // semconv 1.28-1.36: `gen_ai.choice` with the message in the body
+    let big = "c".repeat(100_000);
+    let body = json!({"index": 0, "finish_reason": "stop",
+        "message": {"role": "assistant", "content": big,
+            "tool_calls": [{"id": "t1", "function": {"name": "f", "arguments": "{}"}}]}});
+    let mut enc = Encoder::new();
+    enc.begin_item(ItemKind::Log, "gen_ai.choice", 2);
+    enc.attr_str("gen_ai.system", "openai");
+    enc.begin_events(0);
+    let mut b = Vec::new();
+    llmo_schema::encoder::encode_json_value(&body, &mut b);
+    enc.end_item_body(&b);
+    // an older SDK: the event name is an attribute, which the view names the record by
+    enc.begin_item(ItemKind::Log, "gen_ai.user.message", 3);
+    enc.attr_str("event.name", "gen_ai.user.message");
+    enc.begin_events(0);
+    enc.end_item_body(&Encoder::value_str(big.as_bytes()));
+    // not a GenAI event: its body is not ours to cut
+    enc.begin_item(ItemKind::Log, "app.log", 5);
+    enc.begin_events(0);
+    enc.end_item_body(&Encoder::value_str(big.as_bytes()));
+    let (edits, _) = run(enc.finish());
+    let body_of = |item: u32| {
+        edits
+            .iter()
+            .find(|e| e.item == item && e.op == llmo_schema::edits::op::SET_BODY)
+            .and_then(|e| e.value.clone())
+    };
+    let b2 = body_of(2).expect("the choice body is cut");
+    let content = b2["message"]["content"].as_str().unwrap();
+    assert!(
+        content.len() <= 64 << 10 && content.starts_with("ccc") && content.ends_with(" bytes]")
+    );
+    assert_eq!(
+        b2["message"]["tool_calls"], body["message"]["tool_calls"],
+        "the rest as it came"
+    );
+    assert_eq!(b2["finish_reason"], json!("stop"));
+    assert!(edits.iter().any(|e| e.item == 2
+        && e.key == "llm_observatory.payload.body.message.content.original_bytes"
+        && e.value == Some(json!(100_000))));
+    let b3 = body_of(3).expect("a string body is cut too");
+    assert!(b3.as_str().unwrap().len() <= 64 << 10);
+    assert!(edits
+        .iter()
+        .any(|e| e.item == 3 && e.key == "llm_observatory.payload.body.sha256"));
+    assert!(edits.iter().all(|e| e.item != 5), "app.log untouched");
+}
+
+#[test]
+fn a_body_that_cannot_be_rebuilt_is_left_whole() {
+    let mut enc = Encoder::new();
+    enc.begin_item(ItemKind::Log, "gen_ai.user.message", 0);
+    enc.begin_events(0);
+    // a map of two: `content` (big) and `raw` (not UTF-8)
+    let mut b = vec![llmo_schema::wire::tag::MAP];
+    b.extend_from_slice(&2u32.to_le_bytes());
+    for (k, v) in [
+        (&b"content"[..], "u".repeat(100_000).into_bytes()),
+        (b"raw", vec![0xff, 0xfe]),
+    ] {
+        b.extend_from_slice(&(k.len() as u32).to_le_bytes());
+        b.extend_from_slice(k);
+        b.extend_from_slice(&Encoder::value_str(&v));
+    }
+    enc.end_item_body(&b);
+    let (edits, _) = run(enc.finish());
+    assert!(
+        edits.is_empty(),
+        "invalid UTF-8 would be changed by a rebuild: {edits:?}"
+    );
+}
+
 #[test]
 fn config_is_checked() {
     for (cfg, want) in [

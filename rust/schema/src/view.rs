@@ -199,7 +199,8 @@ pub struct Item<'a> {
     /// Span start time, or the log record's time (its observed time when unset); 0 if unknown
     /// and for resources.
     pub time_unix_nano: u64,
-    /// Span name, or the log record's event name.
+    /// Span name, or the log record's event name (its `event.name` attribute when the field
+    /// is empty, as SDKs wrote it before the field existed).
     pub name: Cow<'a, str>,
     /// The attributes the stage asked for.
     pub attrs: Vec<(Cow<'a, str>, Value<'a>)>,
