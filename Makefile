@@ -26,7 +26,7 @@ BINARY     := $(DIST_DIR)/otelcol-llm
 CONFIG     ?= configs/default.yaml
 CARGO_TEST_FLAGS ?=
 
-.PHONY: fixtures bench-requests bench-go layers faults-lib contract fuzz catalog cost-reference test-deploy build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 bench-rollup lint fmt clean tools header header-check rust-lib
+.PHONY: fixtures bench-requests bench-go layers faults-lib contract fuzz catalog test-catalog cost-reference test-deploy build run test test-rust test-go test-e2e generate bench bench-rust bench-w1 bench-rollup lint fmt clean tools header header-check rust-lib
 
 ## ---- tools (pinned) -------------------------------------------------------------------
 tools: $(CBINDGEN) $(OCB) $(MDATAGEN)
@@ -51,7 +51,7 @@ $(MDATAGEN):
 rust-lib: $(BRIDGE_LIB)
 
 # Sources, manifests and the data the crates embed (include_str!: the price catalog).
-$(RUST_LIB): Cargo.toml Cargo.lock $(shell find rust -name '*.rs' -o -name Cargo.toml) rust/cost/data/catalog.json
+$(RUST_LIB): Cargo.toml Cargo.lock $(shell find rust -name '*.rs' -o -name Cargo.toml) rust/cost/data/catalog.json rust/cost/data/history.json
 	cargo build --release -p llmo-ffi
 
 # Go's build cache does not hash a library named in #cgo LDFLAGS, so the library's hash goes
@@ -96,19 +96,33 @@ layers:
 	  if [ -n "$$others" ]; then echo "llmo-$$c depends on $$others: stages never import each other"; exit 1; fi; \
 	done; echo "layers: no stage depends on another"
 
-# The price catalog and the cost reference cases come from LiteLLM's bundled price map, read
-# offline from a pinned wheel in a venv of their own (the outputs are committed).
-LITELLM_VERSION := 1.106.2
-PRICE_VENV      := $(TOOLS)/price-venv
+# The price catalog and the cost reference cases come from LiteLLM's bundled price map, the
+# dated prices from pydantic's genai-prices, both read offline from pinned wheels in a venv of
+# their own (the outputs are committed; test-catalog checks they are what the wheels make).
+LITELLM_VERSION     := 1.106.2
+GENAI_PRICES_VERSION := 0.2.3
+PRICE_VENV          := $(TOOLS)/price-venv
+PRICE_STAMP         := $(PRICE_VENV)/.litellm-$(LITELLM_VERSION)-genai-prices-$(GENAI_PRICES_VERSION)
 
-$(PRICE_VENV)/bin/python:
+$(PRICE_STAMP):
+	rm -rf $(PRICE_VENV)
 	python3 -m venv $(PRICE_VENV)
-	$(PRICE_VENV)/bin/pip install --quiet litellm==$(LITELLM_VERSION)
+	$(PRICE_VENV)/bin/pip install --quiet litellm==$(LITELLM_VERSION) genai-prices==$(GENAI_PRICES_VERSION)
+	touch $@
 
-catalog: $(PRICE_VENV)/bin/python
+catalog: $(PRICE_STAMP)
 	LITELLM_LOCAL_MODEL_COST_MAP=True $(PRICE_VENV)/bin/python rust/cost/data/generate_catalog.py
+	$(PRICE_VENV)/bin/python rust/cost/data/generate_history.py
 
-cost-reference: $(PRICE_VENV)/bin/python
+test-catalog: $(PRICE_STAMP)
+	@tmp=$$(mktemp -d); \
+	LITELLM_LOCAL_MODEL_COST_MAP=True $(PRICE_VENV)/bin/python rust/cost/data/generate_catalog.py --out $$tmp/catalog.json 2>/dev/null && \
+	$(PRICE_VENV)/bin/python rust/cost/data/generate_history.py --catalog $$tmp/catalog.json --out $$tmp/history.json && \
+	diff -q rust/cost/data/catalog.json $$tmp/catalog.json && diff -q rust/cost/data/history.json $$tmp/history.json \
+	  || { echo "rust/cost/data differs from what the pinned wheels make: run 'make catalog'" >&2; rm -rf $$tmp; exit 1; }; \
+	rm -rf $$tmp; echo "test-catalog: catalog.json and history.json are what litellm $(LITELLM_VERSION) and genai-prices $(GENAI_PRICES_VERSION) make"
+
+cost-reference: $(PRICE_STAMP)
 	LITELLM_LOCAL_MODEL_COST_MAP=True $(PRICE_VENV)/bin/python rust/cost/tests/data/make_reference.py
 
 # The wire constants Go uses and the byte vectors its tests check are written by Rust
@@ -172,7 +186,7 @@ test-deploy: $(BINARY)
 	tests/deploy/check.sh
 
 ## ---- all ----------------------------------------------------------------------------
-test: test-rust test-go test-e2e test-deploy
+test: test-rust test-go test-e2e test-deploy test-catalog
 
 bench: bench-go bench-rust bench-w1
 

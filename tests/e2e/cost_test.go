@@ -245,3 +245,51 @@ func TestReportedCostsThroughTheBinary(t *testing.T) {
 		}
 	}
 }
+
+// Dated prices through the binary: the same o3 and Mistral Large 4 calls started on different
+// days are priced at the price in force that day (genai-prices' dated changes laid over the
+// LiteLLM catalog), with the period named.
+func TestDatedPricesThroughTheBinary(t *testing.T) {
+	c := startCollector(t, defaultConfig(t))
+	td := ptrace.NewTraces()
+	ss := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty()
+	cases := []struct {
+		name, model, day string
+		usd              float64
+		period           string
+	}{
+		{"o3 before the cut", "o3", "2025-05-01", 10, "../2025-06-10"},
+		{"o3 after the cut", "o3", "2025-07-01", 2, ""},
+		{"mistral before", "mistral-large-4", "2026-10-01", 0.68, "../2026-10-20"},
+		{"mistral doubled", "mistral-large-4", "2026-10-25", 1.36, "2026-10-20/2026-10-29"},
+		{"mistral after", "mistral-large-4", "2026-11-15", 0.70, "2026-10-29/.."},
+	}
+	for _, tc := range cases {
+		provider := "openai"
+		if strings.HasPrefix(tc.model, "mistral") {
+			provider = "mistral_ai"
+		}
+		s := newSpan(ss, tc.name, map[string]any{
+			"gen_ai.provider.name": provider, "gen_ai.operation.name": "chat", "gen_ai.response.model": tc.model,
+			"gen_ai.usage.input_tokens": 1_000_000, "gen_ai.usage.output_tokens": 0,
+		})
+		day, err := time.Parse("2006-01-02", tc.day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.SetStartTimestamp(pcommon.NewTimestampFromTime(day.Add(12 * time.Hour)))
+		s.SetEndTimestamp(pcommon.NewTimestampFromTime(day.Add(12*time.Hour + time.Second)))
+	}
+	c.sendTracesHTTP(t, td)
+	spans := c.waitSpans(t, len(cases))
+	for _, tc := range cases {
+		s := spans[tc.name][0]
+		if got := attr(t, s, "gen_ai.usage.cost.amount").Double(); got != tc.usd {
+			t.Errorf("%s: %v USD, want %v", tc.name, got, tc.usd)
+		}
+		p, ok := s.Attributes().Get("llm_observatory.cost.price_period")
+		if ok != (tc.period != "") || (ok && p.Str() != tc.period) {
+			t.Errorf("%s: price_period %q (present %v), want %q", tc.name, p.AsString(), ok, tc.period)
+		}
+	}
+}

@@ -140,6 +140,7 @@ impl Overrides {
                     mode: mode.to_string(),
                     rates,
                     date: p.effective_from.clone(),
+                    period: None,
                 },
                 pattern: model.into_bytes(),
             });

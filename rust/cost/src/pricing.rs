@@ -78,8 +78,13 @@ impl Cost {
 
 /// Attodollars as USD, rounded once.
 pub fn usd(a: Atto) -> f64 {
-    // exact split so the only rounding is the final division
-    (a / 1_000_000_000_000_000_000) as f64 + (a % 1_000_000_000_000_000_000) as f64 / 1e18
+    // the nearest double to the exact decimal: whole and fraction added as doubles would
+    // round twice (1 + 0.36 is 1.3599999999999999)
+    const ATTO: Atto = 1_000_000_000_000_000_000;
+    let (sign, m) = if a < 0 { ("-", -a) } else { ("", a) };
+    format!("{sign}{}.{:018}", m / ATTO, m % ATTO)
+        .parse()
+        .unwrap_or(f64::NAN)
 }
 
 /// The highest `_above_<N>k_tokens` threshold the prompt crosses.

@@ -26,6 +26,9 @@ pub mod keys {
     pub const PRICE_ENTRY: &str = "llm_observatory.cost.price_entry";
     /// The catalog's date.
     pub const CATALOG_DATE: &str = "llm_observatory.cost.catalog_date";
+    /// When the call was priced from the price history (a price that changed): the period
+    /// that price was in force, `2026-10-20/2026-10-29` (`..` an open end).
+    pub const PRICE_PERIOD: &str = "llm_observatory.cost.price_period";
     /// Why no cost was written (`unknown_model`, `no_usage`, `implausible_usage`: a count over
     /// [`a::MAX_PLAUSIBLE_TOKENS`]).
     pub const STATUS: &str = "llm_observatory.cost.status";
@@ -349,6 +352,9 @@ impl CostCalculator {
         double(edits, keys::CACHE_CREATION, usd(cost.cache_creation));
         double(edits, keys::OUTPUT, usd(cost.output));
         edits.set_str(idx, keys::PRICE_ENTRY, &entry.key);
+        if let Some(p) = &entry.period {
+            edits.set_str(idx, keys::PRICE_PERIOD, p);
+        }
         edits.set_str(
             idx,
             keys::CATALOG_DATE,
@@ -400,7 +406,7 @@ impl CostCalculator {
         }
     }
 
-    /// The user's price in force at the call's start, else the catalog's entry.
+    /// The user's price in force at the call's start, else the catalog's price in force then.
     fn entry_for(
         &self,
         model: &str,
@@ -408,27 +414,29 @@ impl CostCalculator {
         provider: Option<&str>,
         time_unix_nano: u64,
     ) -> Option<&Entry> {
+        // an item without a time was made now
+        let t = match time_unix_nano {
+            0 => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(i64::MAX, |d| d.as_nanos() as i64),
+            t => t.min(i64::MAX as u64) as i64,
+        };
         if !self.overrides.is_empty() {
             let raw = model.trim().to_ascii_lowercase();
             let parsed = llmo_genai::model::parse_model(&raw).canonical;
             let canon = canonical.map(str::to_ascii_lowercase);
             let mut ids = vec![raw.as_str(), parsed.as_str()];
             ids.extend(canon.as_deref());
-            // an item without a time was made now
-            let t = match time_unix_nano {
-                0 => std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(i64::MAX, |d| d.as_nanos() as i64),
-                t => t.min(i64::MAX as u64) as i64,
-            };
             if let Some(rule) = self.overrides.find(&ids, provider, t) {
                 return Some(&rule.entry);
             }
         }
-        crate::matching::find(&self.catalog, model, provider).or_else(|| {
-            // the enrichment's canonical id (e.g. an Azure deployment resolved through aliases)
-            canonical.and_then(|c| crate::matching::find(&self.catalog, c, provider))
-        })
+        crate::matching::find(&self.catalog, model, provider)
+            .or_else(|| {
+                // the enrichment's canonical id (e.g. an Azure deployment resolved through aliases)
+                canonical.and_then(|c| crate::matching::find(&self.catalog, c, provider))
+            })
+            .map(|e| self.catalog.in_force(e, t))
     }
 
     fn discounted(&self, provider: Option<&str>, c: Cost) -> Cost {
@@ -480,6 +488,60 @@ mod tests {
             .into_iter()
             .map(|e| (e.key, e.value.unwrap_or_default()))
             .collect()
+    }
+
+    #[test]
+    fn a_call_is_priced_at_the_price_in_force_at_its_start() {
+        use serde_json::json;
+        let at = |date: &str, model: &str, input: i64| {
+            let t = crate::overrides::parse_instant(date).unwrap() as u64;
+            run_with(
+                "",
+                t,
+                &[
+                    ("gen_ai.response.model", json!(model)),
+                    ("gen_ai.usage.input_tokens", json!(input)),
+                    ("gen_ai.usage.output_tokens", json!(0)),
+                ],
+            )
+        };
+        // Mistral Large 4: LiteLLM's snapshot (2026-10-21) has 0.68 USD per M input;
+        // genai-prices dates a doubling from 2026-10-20 (it wins: a dated change the
+        // snapshot predates) and 0.70 from 2026-10-29 (after the snapshot)
+        for (date, usd, period) in [
+            ("2026-10-01T08:00:00Z", 0.68, Some("../2026-10-20")),
+            ("2026-10-20T00:00:00Z", 1.36, Some("2026-10-20/2026-10-29")),
+            ("2026-10-28T23:59:59Z", 1.36, Some("2026-10-20/2026-10-29")),
+            ("2026-11-15T12:00:00Z", 0.70, Some("2026-10-29/..")),
+        ] {
+            let o = at(date, "mistral/mistral-large-4", 1_000_000);
+            assert_eq!(o["gen_ai.usage.cost.amount"], json!(usd), "{date}");
+            assert_eq!(
+                o.get("llm_observatory.cost.price_period"),
+                period.map(|p| json!(p)).as_ref(),
+                "{date}"
+            );
+        }
+        // o3 cost 10 USD per M input until OpenAI's cut of 2025-06-10, 2 since (LiteLLM's)
+        let before = at("2025-05-01T00:00:00Z", "o3", 1_000_000);
+        assert_eq!(before["gen_ai.usage.cost.amount"], json!(10.0));
+        assert_eq!(before["llm_observatory.cost.price_entry"], json!("o3"));
+        let after = at("2025-07-01T00:00:00Z", "o3", 1_000_000);
+        assert_eq!(after["gen_ai.usage.cost.amount"], json!(2.0));
+        assert!(!after.contains_key("llm_observatory.cost.price_period"));
+        // a user's price file wins over our dated prices
+        let cfg = r#"{"prices":[{"model":"o3","input_cost_per_token":3e-6,"output_cost_per_token":8e-6}]}"#;
+        let t = crate::overrides::parse_instant("2025-05-01").unwrap() as u64;
+        let o = run_with(
+            cfg,
+            t,
+            &[
+                ("gen_ai.response.model", json!("o3")),
+                ("gen_ai.usage.input_tokens", json!(1_000_000)),
+                ("gen_ai.usage.output_tokens", json!(0)),
+            ],
+        );
+        assert_eq!(o["gen_ai.usage.cost.amount"], json!(3.0));
     }
 
     #[test]
