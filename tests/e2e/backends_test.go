@@ -19,6 +19,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/pdata/pmetric/pmetricotlp"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
 	"google.golang.org/grpc"
@@ -41,6 +43,7 @@ type backendSink struct {
 	mu       sync.Mutex
 	traces   []ptrace.Traces
 	logs     []plog.Logs
+	metrics  []pmetric.Metrics
 	requests []sinkRequest
 }
 
@@ -160,6 +163,16 @@ func (s *backendSink) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			ld := req.Logs()
 			s.record(r.URL.Path, r.Header, nil, &ld)
 			out, err = plogotlp.NewExportResponse().MarshalProto()
+		}
+	case "/v1/metrics":
+		req := pmetricotlp.NewExportRequest()
+		if err = req.UnmarshalProto(raw); err == nil {
+			md := req.Metrics()
+			s.record(r.URL.Path, r.Header, nil, nil)
+			s.mu.Lock()
+			s.metrics = append(s.metrics, md)
+			s.mu.Unlock()
+			out, err = pmetricotlp.NewExportResponse().MarshalProto()
 		}
 	default:
 		http.NotFound(w, r)
