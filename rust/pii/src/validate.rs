@@ -42,6 +42,8 @@ pub enum CardBrand {
     Jcb,
     /// Diners Club: 300-305, 3095, 36, 38, 39, 14-19 digits.
     Diners,
+    /// Maestro: 5018, 5020, 5038, 5893, 6304, 6759, 6761-6763, 12-19 digits.
+    Maestro,
 }
 
 fn prefix_num(digits: &[u8], n: usize) -> u32 {
@@ -54,14 +56,23 @@ fn prefix_num(digits: &[u8], n: usize) -> u32 {
 /// Luhn checksum passes.
 pub fn card_brand(digits: &[u8]) -> Option<CardBrand> {
     let len = digits.len();
-    if !(13..=19).contains(&len) || !digits.iter().all(u8::is_ascii_digit) {
+    if !(12..=19).contains(&len) || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
     let p2 = prefix_num(digits, 2);
     let p3 = prefix_num(digits, 3);
     let p4 = prefix_num(digits, 4);
     let p6 = prefix_num(digits, 6);
-    let brand = if digits[0] == b'4' && matches!(len, 13 | 16 | 19) {
+    let brand = if matches!(
+        p4,
+        5018 | 5020 | 5038 | 5893 | 6304 | 6759 | 6761 | 6762 | 6763
+    ) {
+        // Maestro: 12 to 19 digits, its own IINs (the wider 56-58 and 63-67 ranges only
+        // where the text says it is a card)
+        CardBrand::Maestro
+    } else if len == 12 {
+        return None;
+    } else if digits[0] == b'4' && matches!(len, 13 | 16 | 19) {
         CardBrand::Visa
     } else if ((51..=55).contains(&p2) || (2221..=2720).contains(&p4)) && len == 16 {
         CardBrand::Mastercard

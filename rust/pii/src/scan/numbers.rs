@@ -11,7 +11,7 @@ use super::groups::{
 };
 use super::ids::{iban_at, us_ssn};
 use super::network::dotted_quad;
-use super::phone::{bare_phone, phone, phone_keyword};
+use super::phone::{bare_phone, card_cue, cued_phone, extension_end, phone, phone_cue};
 use crate::detectors::Builtin;
 use crate::validate;
 
@@ -98,6 +98,8 @@ impl Ctx<'_, '_> {
             // the shortest finding is an IPv4 address (4 dotted groups) or a 7-digit phone
             nd <= 20 && (nd >= 7 || (j - i == 3 && groups[i + 1..=j].iter().all(|g| g.sep == b'.')))
         };
+        // 12-digit cards (Maestro, or any card the text names) only where a whole run of
+        // groups is one: never as the part of a longer number a dash joins
         let card_digits = |i: usize, j: usize| (13..=19).contains(&(before[j + 1] - before[i]));
         // groups as bits (a run has at most 32): in a finding, first and last of one
         let bit = |k: usize| 1u64 << k;
@@ -147,6 +149,16 @@ impl Ctx<'_, '_> {
             let mut i = 0;
             while i < starts {
                 let last = (i + 4).min(n - 1);
+                // a card that is the whole rest of the run is the main loop's, whole: not a
+                // shorter card inside it that a dash joins to its last digits
+                if from(i, &found) == Edge::Open
+                    && n - i <= 5
+                    && (12..=19).contains(&(before[n] - before[i]))
+                    && self.classify(&groups[i..n], false, false, false)
+                        == Some(Builtin::CreditCard)
+                {
+                    break;
+                }
                 let hit = (i + 1..=last).rev().find(|&j| {
                     let (a, b) = (from(i, &found), to(j, &found));
                     found.taken & span(i, j) == 0
@@ -197,7 +209,10 @@ impl Ctx<'_, '_> {
                     let frame = kind != Builtin::CreditCard;
                     let s =
                         g.s - usize::from(frame && g.paren) - usize::from(frame && plus && i == 0);
-                    let e = groups[j].e + usize::from(frame && groups[j].paren);
+                    let mut e = groups[j].e + usize::from(frame && groups[j].paren);
+                    if kind == Builtin::Phone {
+                        e = extension_end(t, e);
+                    }
                     self.hit(s, e, kind);
                     found.add(i, j, e, bit);
                     i = j + 1;
@@ -243,18 +258,31 @@ impl Ctx<'_, '_> {
         let parens = gs.iter().any(|g| g.paren);
         let uniform = gs.len() < 2 || gs[2..].iter().all(|g| g.sep == gs[1].sep);
         let on = |b: Builtin| self.on[b as usize];
-        // one group may be in parentheses, `(4111111111111111)`: the parentheses stay
+        // where the number is written, with its parentheses and `+`
+        let (ws, we) = (
+            gs[0].s - usize::from(gs[0].paren) - usize::from(plus),
+            gs[gs.len() - 1].e + usize::from(gs[gs.len() - 1].paren),
+        );
+        // one group may be in parentheses, `(4111111111111111)`: the parentheses stay; in
+        // groups of 4 the last may be shorter (a 13-digit Visa: 4-4-4-1)
         let card = || {
             on(Builtin::CreditCard)
-                && (13..=19).contains(&nd)
+                && (12..=19).contains(&nd)
                 && (gs.len() == 1
                     || (gs.len() <= 5
                         && !parens
                         && uniform
                         && matches!(gs[1].sep, b' ' | b'-')
                         && lens(0) == 4
-                        && (1..gs.len()).all(|i| (2..=6).contains(&lens(i)))))
-                && validate::card_brand(digits).is_some()
+                        && (1..gs.len()).all(|i| {
+                            (2..=6).contains(&lens(i))
+                                || (i + 1 == gs.len()
+                                    && lens(i) >= 1
+                                    && (1..i).all(|k| lens(k) == 4))
+                        })))
+                && (validate::card_brand(digits).is_some()
+                    // any issuer, 12 digits and up, where the text says it is a card
+                    || (validate::luhn(digits) && card_cue(t, ws, we)))
         };
         if card_only {
             return card().then_some(Builtin::CreditCard);
@@ -276,10 +304,11 @@ impl Ctx<'_, '_> {
                 || (gs.len() == 1
                     && !plus
                     && bare_phone(digits)
-                    && (phone_keyword(t, gs[0].s)
+                    && (phone_cue(t, ws, we)
                         || self
                             .phone_end
-                            .is_some_and(|e| e <= gs[0].s && gs[0].s - e <= 32))))
+                            .is_some_and(|e| e <= gs[0].s && gs[0].s - e <= 32)))
+                || ((run_start || plus) && cued_phone(gs, plus, digits) && phone_cue(t, ws, we)))
         {
             return Some(Builtin::Phone);
         }

@@ -1,6 +1,7 @@
 //! Phone numbers: international (`+` or `00` and an assigned country code, E.164), North
 //! American (NANP rules) and national numbers with a trunk `0`, written with separators; a
-//! number without separators only after a phone keyword.
+//! number without separators, and the numbers people write that no plan we check accepts,
+//! only beside a contact cue in one of the major languages.
 
 use super::groups::{Group, MAX_FINDING_GROUPS};
 use crate::validate;
@@ -100,8 +101,8 @@ pub(super) fn phone(
 }
 
 /// A phone number written without separators (`4155552671`, `14155552671`, `07700900123`):
-/// NANP rules or a national trunk 0. Only with a phone keyword before it (see
-/// [`phone_keyword`]): half of all random 10-digit ids pass the NANP rules.
+/// NANP rules or a national trunk 0. Only beside a contact cue (see [`phone_cue`]): half of
+/// all random 10-digit ids pass the NANP rules.
 pub(super) fn bare_phone(d: &[u8]) -> bool {
     match d.len() {
         10 => validate::nanp(d) || (d[0] == b'0' && d[1] != b'0'),
@@ -110,23 +111,234 @@ pub(super) fn bare_phone(d: &[u8]) -> bool {
     }
 }
 
-/// True when one of `phone`, `tel`, `call`, `mobile`, `cell`, `whatsapp`, `sms`, `fax` or
-/// `contact` (any case) ends within the 32 bytes before `s`.
-pub(super) fn phone_keyword(t: &[u8], s: usize) -> bool {
-    let before = t[s.saturating_sub(32)..s].to_ascii_lowercase();
-    [
-        &b"phone"[..],
-        b"tel",
-        b"call",
-        b"mobile",
-        b"cell",
-        b"whatsapp",
-        b"sms",
-        b"fax",
-        b"contact",
-    ]
-    .iter()
-    .any(|k| before.windows(k.len()).any(|w| w == *k))
+/// A number that is a phone number only beside a contact cue ([`phone_cue`]): what the
+/// plans allow but a random number often is too, as people write it in every locale --
+/// a North American number of an unassigned area (`493.619.0853`); a national number without
+/// its trunk 0 (`61-0192-1910` in Japan, `17 5684-9503` in Brazil) or with it but grouped
+/// freely (`(028)9018512`, `0#### ######`); a bare mobile (`347 0905430` written `3470905430`);
+/// an international number whose national part has the length of no plan we know
+/// (`+91 080 3866983`). North American numbers keep their plan's fixed length and the first
+/// digits of area and exchange (2-9): `phone 1155552671` is not one.
+pub(super) fn cued_phone(gs: &[Group], plus: bool, digits: &[u8]) -> bool {
+    let nd = digits.len();
+    let nanp_possible = |d: &[u8]| d.len() == 10 && d[0] >= b'2' && d[3] >= b'2';
+    if !plus && digits.starts_with(b"00") && gs[0].e - gs[0].s >= 3 {
+        // `001-296-742-1916`: 00 is how many countries dial abroad, as `+`
+        if validate::country_code(&digits[2..])
+            .is_some_and(|(cc, nsn)| cc == 1 && nanp_possible(nsn))
+        {
+            return true;
+        }
+    }
+    if plus {
+        return match validate::country_code(digits) {
+            Some((1, nsn)) => nanp_possible(nsn),
+            Some((_, nsn)) => (6..=12).contains(&nsn.len()),
+            None => false,
+        };
+    }
+    // separators a phone number is written with; only the first group in parentheses
+    if gs
+        .iter()
+        .skip(1)
+        .any(|g| g.paren || !matches!(g.sep, b' ' | b'-' | b'.' | b'/' | 0))
+        || gs.len() > 5
+        || gs.iter().any(|g| g.e - g.s < 2) && gs.len() > 1
+    {
+        return false;
+    }
+    // a trunk 0 (or an international 00) and the rest of a national number
+    if digits[0] == b'0' {
+        return (9..=12).contains(&nd);
+    }
+    // North American: 10 digits, or 11 after a country code 1
+    if (nd == 10 && nanp_possible(digits))
+        || (nd == 11 && digits[0] == b'1' && nanp_possible(&digits[1..]))
+    {
+        return true;
+    }
+    // other national numbers without a trunk prefix: 8 to 11 digits in groups (`17
+    // 5684-9503`, `16-1063-3144`); bare, the plans without one: Spain's 9 digits from 6 to
+    // 9, Italy's mobiles (3, 9 to 11 digits)
+    (8..=11).contains(&nd)
+        && (gs.len() > 1
+            || (digits[0] == b'3' && nd >= 9)
+            || (nd == 9 && (b'6'..=b'9').contains(&digits[0])))
+}
+
+/// The end of a phone number's extension right after it (`x204`, ` ext. 12`, `#3`), else
+/// `end`: it is part of what identifies the person.
+pub(super) fn extension_end(t: &[u8], end: usize) -> usize {
+    let rest = &t[end..];
+    let lower = |i: usize| rest.get(i).map(u8::to_ascii_lowercase);
+    let mut i = 0;
+    if lower(0) == Some(b' ') {
+        i = 1;
+    }
+    let marker = if lower(i) == Some(b'x') {
+        1
+    } else if rest.len() >= i + 3 && rest[i..i + 3].eq_ignore_ascii_case(b"ext") {
+        if lower(i + 3) == Some(b'.') {
+            4
+        } else {
+            3
+        }
+    } else if i == 0 && lower(0) == Some(b'#') {
+        1
+    } else {
+        return end;
+    };
+    i += marker;
+    if marker > 1 && lower(i) == Some(b' ') {
+        i += 1;
+    }
+    let digits = rest[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let after = rest.get(i + digits);
+    if (1..=6).contains(&digits) && after.is_none_or(|b| !b.is_ascii_alphanumeric()) {
+        end + i + digits
+    } else {
+        end
+    }
+}
+
+/// Contact cues: words people write a phone number after (or, in Japanese and Hindi, before)
+/// in the major languages. `true`: the cue must start a word (`tel` not in `hotel`, `ring`
+/// not in `string`); compounds keep the others (`Handynummer`, `Kreditkarte`).
+const PHONE_CUES: &[(&str, bool)] = &[
+    // English
+    ("phone", false),
+    ("tel", true),
+    ("call", true),
+    ("mobile", false),
+    ("cell", true),
+    ("whatsapp", false),
+    ("sms", true),
+    ("fax", true),
+    ("contact", false),
+    ("reach", true),
+    ("ring me", true),
+    ("text me", true),
+    ("my number", true),
+    ("dial", true),
+    // German
+    ("handy", false),
+    ("mobil", true),
+    ("ruf", true),
+    ("anruf", false),
+    ("rückruf", false),
+    ("erreich", false),
+    ("kontakt", false),
+    ("nummer", false),
+    ("festnetz", false),
+    // French
+    ("tél", true),
+    ("appel", true),
+    ("joindre", true),
+    ("portable", true),
+    ("mon numéro", true),
+    // Spanish
+    ("móvil", true),
+    ("movil", true),
+    ("celular", true),
+    ("llám", true),
+    ("llam", true),
+    ("mi número", true),
+    // Italian
+    ("chiam", true),
+    ("contatt", true),
+    ("mio numero", true),
+    // Portuguese
+    ("liga", true),
+    ("contato", true),
+    ("meu número", true),
+    ("zap", true),
+    // Japanese
+    ("電話", false),
+    ("携帯", false),
+    ("連絡", false),
+    ("番号", false),
+    // Hindi
+    // sign-offs: a name and contact details follow them
+    ("regards", true),
+    ("sincerely", true),
+    ("cheers", true),
+    ("grüße", false),
+    ("grüßen", false),
+    ("cordialement", true),
+    ("saludo", true),
+    ("saluti", true),
+    ("abraço", true),
+    ("atenciosamente", true),
+    ("よろしく", false),
+    ("फ़ोन", false),
+    ("फोन", false),
+    ("मोबाइल", false),
+    ("नंबर", false),
+    ("संपर्क", false),
+    ("कॉल", false),
+];
+
+/// Card cues, as [`PHONE_CUES`].
+const CARD_CUES: &[(&str, bool)] = &[
+    ("card", true),
+    ("charge", true),
+    ("karte", false),
+    ("carte", true),
+    ("tarjeta", true),
+    ("carta", true),
+    ("cartão", true),
+    ("cartao", true),
+    ("maestro", true),
+    ("visa", true),
+    ("mastercard", true),
+    ("debit", true),
+    ("credit", true),
+    ("カード", false),
+    ("कार्ड", false),
+];
+
+/// True when a cue of `cues` lies within the 48 characters before `s` (room for a name
+/// between a sign-off and the number, in any script) or within the 24 bytes after `e` (any
+/// ASCII case). `call` before `id` is a call id, not a cue.
+fn cue(t: &[u8], s: usize, e: usize, cues: &[(&str, bool)]) -> bool {
+    let mut bs = s;
+    let mut chars = 0;
+    while bs > 0 && chars < 48 {
+        bs -= 1;
+        // a UTF-8 continuation byte is part of the character before it
+        if t[bs] & 0xC0 != 0x80 {
+            chars += 1;
+        }
+    }
+    let ae = (e + 24).min(t.len());
+    let found = |base: usize, w: &[u8]| {
+        let w = w.to_ascii_lowercase();
+        cues.iter().any(|(c, word)| {
+            let c = c.as_bytes();
+            w.windows(c.len()).enumerate().any(|(i, x)| {
+                let at = base + i;
+                x == c
+                    && (!word || at == 0 || !t[at - 1].is_ascii_alphabetic())
+                    && !(c == b"call" && {
+                        let rest = &w[i + 4..];
+                        let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+                        let rest = rest.strip_prefix(b"_").unwrap_or(rest);
+                        rest.starts_with(b"id")
+                    })
+            })
+        })
+    };
+    found(bs, &t[bs..s]) || found(e, &t[e..ae])
+}
+
+/// A contact cue ([`PHONE_CUES`]) near the number at `s..e`.
+pub(super) fn phone_cue(t: &[u8], s: usize, e: usize) -> bool {
+    cue(t, s, e, PHONE_CUES)
+}
+
+/// A card cue ([`CARD_CUES`]) near the number at `s..e`.
+pub(super) fn card_cue(t: &[u8], s: usize, e: usize) -> bool {
+    cue(t, s, e, CARD_CUES)
 }
 
 #[cfg(test)]
@@ -183,10 +395,16 @@ mod tests {
         ] {
             assert_eq!(one(&format!("x {p} y")), None, "{p}");
         }
-        assert_eq!(
-            one("tel 415-555-2671x204"),
-            Some((Builtin::Phone, "415-555-2671"))
-        );
+        // an extension is part of the number
+        for (text, want) in [
+            ("tel 415-555-2671x204", "415-555-2671x204"),
+            ("tel 415-555-2671 ext. 12, thanks", "415-555-2671 ext. 12"),
+            ("tel 415-555-2671 x9", "415-555-2671 x9"),
+            ("tel 415-555-2671 xylophone", "415-555-2671"),
+            ("tel 415-555-2671 ext", "415-555-2671"),
+        ] {
+            assert_eq!(one(text), Some((Builtin::Phone, want)), "{text}");
+        }
     }
 
     #[test]
@@ -198,5 +416,48 @@ mod tests {
         assert_eq!(one("order 4155552671"), None);
         assert_eq!(one("phone 1155552671"), None); // NPA starts with 1
         assert_eq!(one("call at 1712345678"), None); // a timestamp is never NANP
+    }
+
+    #[test]
+    fn numbers_a_contact_cue_makes_phones() {
+        use Builtin::Phone;
+        // written as people of each locale do, after a cue in their language
+        for (text, p) in [
+            ("You can reach me on 493.619.0853 after 5pm", "493.619.0853"),
+            ("Meine Handynummer ist 07696439825.", "07696439825"),
+            (
+                "Rufen Sie mich bitte unter 01169171068 zurück",
+                "01169171068",
+            ),
+            ("Vous pouvez me joindre au 0487930828", "0487930828"),
+            ("Llámame al 912345678 mañana", "912345678"),
+            ("Il mio numero di cellulare è 3470905430.", "3470905430"),
+            ("Me liga no 17 5684-9503 amanhã", "17 5684-9503"),
+            ("連絡先 61-0192-1910", "61-0192-1910"),
+            ("61-0192-1910までお電話ください", "61-0192-1910"),
+            ("मेरा मोबाइल नंबर 09457805061 है", "09457805061"),
+            ("संपर्क करें: +91 052 5912999", "+91 052 5912999"),
+            ("Contact me at 001-296-742-1916", "001-296-742-1916"),
+            (
+                "Best regards, Dr. Hans-Peter Müller, 0292018696",
+                "0292018696",
+            ),
+        ] {
+            assert_eq!(one(text), Some((Phone, p)), "{text}");
+        }
+        // the same numbers without a cue, or with a word that only looks like one
+        for text in [
+            "order 493.619.0853 shipped",
+            "invoice 07696439825",
+            "hotel 0487930828",
+            "string 17 5684-9503",
+            "call id 911-533-9136",
+            "call_id 0487930828",
+            "ref 61-0192-1910",
+            "phone 1155552671", // an area code never starts with 1
+            "Contact us about ticket 12345678",
+        ] {
+            assert_eq!(one(text), None, "{text}");
+        }
     }
 }
