@@ -22,6 +22,9 @@ type Config struct {
 	// AttributeMappings maps an attribute key your instrumentation uses to the normalized
 	// gen_ai.* name it fills.
 	AttributeMappings map[string]string `mapstructure:"attribute_mappings" json:"attribute_mappings"`
+	// MessageContent writes gen_ai.input.messages, gen_ai.output.messages and
+	// gen_ai.system_instructions (semconv parts JSON) from the content other conventions write.
+	MessageContent bool `mapstructure:"message_content" json:"message_content"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}

@@ -36,6 +36,7 @@ func TestLoadConfig(t *testing.T) {
 					"acme.llm.model":         "gen_ai.request.model",
 					"acme.llm.prompt_tokens": "gen_ai.usage.input_tokens",
 				},
+				MessageContent: true,
 			},
 		},
 		{

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -20,10 +21,15 @@ func olderConventionSpans() ptrace.Traces {
 	newSpan(ss, "openai.chat", map[string]any{
 		"gen_ai.system": "openai", "llm.request.type": "chat", "gen_ai.request.model": "gpt-4o",
 		"gen_ai.usage.prompt_tokens": 1000, "gen_ai.usage.completion_tokens": 100,
+		"gen_ai.prompt.0.role": "user", "gen_ai.prompt.0.content": "What is the capital of France?",
+		"gen_ai.completion.0.role": "assistant", "gen_ai.completion.0.content": "The capital of France is Paris.",
+		"gen_ai.completion.0.finish_reason": "stop",
 	})
 	newSpan(ss, "ChatOpenAI", map[string]any{
 		"openinference.span.kind": "LLM", "llm.system": "openai", "llm.model_name": "gpt-4o-mini",
 		"llm.token_count.prompt": 2000, "llm.token_count.completion": 200,
+		"llm.input_messages.0.message.role": "user", "llm.input_messages.0.message.content": "What is the capital of France?",
+		"llm.output_messages.0.message.role": "assistant", "llm.output_messages.0.message.content": "The capital of France is Paris.",
 	})
 	newSpan(ss, "ai.generateText.doGenerate", map[string]any{
 		"ai.model.provider": "openai.chat", "ai.model.id": "gpt-4o", "ai.operationId": "ai.generateText.doGenerate",
@@ -70,6 +76,25 @@ func wantSemconv(t *testing.T, spans map[string][]ptrace.Span, plainCost bool) {
 		}
 		if plain, ok := s.Attributes().Get("gen_ai.usage.cost"); plainCost && (!ok || plain.Double() != amount.Double()) {
 			t.Errorf("%s: gen_ai.usage.cost = %v, want %v", name, plain.AsRaw(), amount.Double())
+		}
+		// the prompt and the answer in the semconv messages, whatever convention wrote them
+		var in, out []struct {
+			Role  string `json:"role"`
+			Parts []struct {
+				Type    string `json:"type"`
+				Content string `json:"content"`
+			} `json:"parts"`
+			FinishReason string `json:"finish_reason"`
+		}
+		inV, _ := s.Attributes().Get("gen_ai.input.messages")
+		outV, _ := s.Attributes().Get("gen_ai.output.messages")
+		if json.Unmarshal([]byte(inV.Str()), &in) != nil || len(in) != 1 || in[0].Role != "user" ||
+			len(in[0].Parts) != 1 || in[0].Parts[0].Content != "What is the capital of France?" {
+			t.Errorf("%s: gen_ai.input.messages = %q", name, inV.Str())
+		}
+		if json.Unmarshal([]byte(outV.Str()), &out) != nil || len(out) != 1 || out[0].FinishReason != "stop" ||
+			len(out[0].Parts) != 1 || out[0].Parts[0].Content != "The capital of France is Paris." {
+			t.Errorf("%s: gen_ai.output.messages = %q", name, outV.Str())
 		}
 	}
 }

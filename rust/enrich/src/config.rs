@@ -26,6 +26,11 @@ pub struct EnrichConfig {
     /// Extra mappings: an attribute key your instrumentation uses -> the normalized name it
     /// fills (one of the `gen_ai.*` names this processor writes).
     pub attribute_mappings: BTreeMap<String, String>,
+    /// Write `gen_ai.input.messages`, `gen_ai.output.messages` and
+    /// `gen_ai.system_instructions` (semconv parts JSON) from the content other conventions
+    /// write (flattened prompts, OpenInference messages, Vercel, Langfuse, content events).
+    /// Off by default: it reads every message across the boundary.
+    pub message_content: bool,
 }
 
 impl Default for EnrichConfig {
@@ -36,6 +41,7 @@ impl Default for EnrichConfig {
             infer_provider: true,
             model_aliases: BTreeMap::new(),
             attribute_mappings: BTreeMap::new(),
+            message_content: false,
         }
     }
 }

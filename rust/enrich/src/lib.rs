@@ -24,6 +24,7 @@
 //! ```
 
 pub mod config;
+mod content;
 
 use std::borrow::Cow;
 
@@ -111,8 +112,17 @@ impl Stage for Enricher {
             prefixes: PREFIXES.iter().map(|s| s.to_string()).collect(),
             event_prefixes: vec!["gen_ai.".into()],
             context_keys: CONTEXT_KEYS.iter().map(|s| s.to_string()).collect(),
-            skip_keys: SKIP_KEYS.iter().map(|s| s.to_string()).collect(),
-            skip_prefixes: SKIP_PREFIXES.iter().map(|s| s.to_string()).collect(),
+            // message content is read only to build the semconv messages from it
+            skip_keys: SKIP_KEYS
+                .iter()
+                .filter(|k| !(self.cfg.message_content && content::KEYS.contains(k)))
+                .map(|s| s.to_string())
+                .collect(),
+            skip_prefixes: SKIP_PREFIXES
+                .iter()
+                .filter(|k| !(self.cfg.message_content && content::PREFIXES.contains(k)))
+                .map(|s| s.to_string())
+                .collect(),
             events: true,
             ..Interest::default()
         }
@@ -386,9 +396,23 @@ impl Enricher {
             w.edits
                 .set_str(item.index, a::LLMO_SOURCE, &names.join(","));
         }
+        let mut consumed = f.consumed.clone();
+        if self.cfg.message_content && !aggregate {
+            let c = content::build(item);
+            for (key, v) in [
+                (a::GEN_AI_INPUT_MESSAGES, &c.input),
+                (a::GEN_AI_OUTPUT_MESSAGES, &c.output),
+                (a::GEN_AI_SYSTEM_INSTRUCTIONS, &c.system),
+            ] {
+                if let Some(v) = v {
+                    w.edits.set_str(item.index, key, v);
+                }
+            }
+            consumed.extend(c.consumed);
+        }
         if !self.cfg.keep_source_attributes {
             let mut done: Vec<&str> = Vec::new();
-            for key in f.consumed.iter().copied() {
+            for key in consumed.iter().copied() {
                 if at.has(key) && !done.contains(&key) && !a::NORMALIZED.contains(&key) {
                     w.edits.delete(item.index, ITEM_ITSELF, key);
                     done.push(key);
