@@ -46,9 +46,15 @@ CHAT_TEXT = "The capital of France is Paris."
 ANTHROPIC_TEXT = "Paris is the capital of France."
 
 
+def _answered(req):
+    """True when the last message is a tool result: an agent loop wants the final answer now."""
+    msgs = req.get("messages") or []
+    return bool(msgs) and msgs[-1].get("role") == "tool"
+
+
 def _openai_chat_response(req):
     tools = req.get("tools")
-    if tools:
+    if tools and not _answered(req):
         fn = tools[0].get("function", {}).get("name", "get_weather")
         message = {
             "role": "assistant",
@@ -81,7 +87,7 @@ def _openai_chat_stream_chunks(req):
     base = {"id": "chatcmpl-fakestream", "object": "chat.completion.chunk",
             "created": 1730000000, "model": OPENAI_CHAT_MODEL, "system_fingerprint": "fp_fake",
             "service_tier": "default"}
-    tools = req.get("tools")
+    tools = req.get("tools") if not _answered(req) else None
     chunks = []
 
     def ch(delta, finish=None):

@@ -14,6 +14,7 @@ func TestDefaultsComeFromRustAndMustFit(t *testing.T) {
 		KeepSourceAttributes bool `json:"keep_source_attributes"`
 		Overwrite            bool `json:"overwrite"`
 		InferProvider        bool `json:"infer_provider"`
+		MessageContent       bool `json:"message_content"`
 	}
 	var full enrichment
 	Defaults("llm_enrichment", &full)

@@ -27,6 +27,7 @@ const FIXTURES: &[&str] = &[
     "openllmetry_openai.json",
     "openllmetry_openai_events.json",
     "openllmetry_openai_v0_47.json",
+    "pydantic_ai.json",
     "vercel_ai_v4.json",
     "vercel_ai_v5.json",
     "vercel_ai_v6.json",
@@ -174,4 +175,84 @@ fn genai_events_as_logs_are_recognised() {
             );
         }
     }
+}
+
+/// PydanticAI (its own instrumentation): the reasoning tokens it reports only under
+/// `gen_ai.usage.details.reasoning_tokens` are normalized on every model call; its agent spans
+/// (`invoke_agent`, usage summed under `gen_ai.aggregated_usage.*`) get no usage and no model
+/// (their span name is the agent's); its tool spans (`execute_tool`) are not model calls.
+#[test]
+fn pydantic_ai_agents_tools_and_reasoning() {
+    let fx = load_fixture("pydantic_ai.json");
+    let (mut calls, mut agents, mut tools) = (0, 0, 0);
+    for span in fx["spans"].as_array().unwrap() {
+        let o = enrich(span);
+        let ctx = format!("{:?}: {:#?}", span["name"], o.attrs);
+        match span["attributes"]["gen_ai.operation.name"].as_str() {
+            Some("chat") => {
+                calls += 1;
+                assert_eq!(
+                    int(&o, "gen_ai.usage.reasoning.output_tokens"),
+                    Some(20),
+                    "{ctx}"
+                );
+                assert_eq!(int(&o, "gen_ai.usage.input_tokens"), Some(1234), "{ctx}");
+                assert!(o.get("llm_observatory.aggregate").is_none(), "{ctx}");
+            }
+            Some("invoke_agent") => {
+                // its usage is under gen_ai.aggregated_usage.*, never copied to gen_ai.usage.*
+                // (its model calls carry it), and its name is the agent's, not a model
+                agents += 1;
+                assert!(o.get("gen_ai.usage.input_tokens").is_none(), "{ctx}");
+                assert!(o.get("gen_ai.request.model").is_none(), "{ctx}");
+            }
+            Some("execute_tool") => {
+                tools += 1;
+                assert!(o.get("gen_ai.usage.input_tokens").is_none(), "{ctx}");
+                assert!(
+                    o.counters.iter().all(|(k, n)| k != "llm_items" || *n == 0),
+                    "{ctx}"
+                );
+            }
+            other => panic!("unexpected operation {other:?}: {ctx}"),
+        }
+    }
+    assert_eq!((calls, agents, tools), (4, 3, 1));
+}
+
+/// What enrichment writes on every captured span, recorded: `tests/data/golden/<fixture>`
+/// (`LLMO_WRITE_GOLDEN=1 cargo test -p llmo-enrich --test captured` rewrites them). Only the
+/// attributes enrichment adds or changes, per span, in order.
+#[test]
+fn golden_output_of_every_fixture() {
+    let dir = format!("{}/tests/data/golden", env!("CARGO_MANIFEST_DIR"));
+    let write = std::env::var_os("LLMO_WRITE_GOLDEN").is_some();
+    let mut stale = Vec::new();
+    for file in FIXTURES {
+        let fx = load_fixture(file);
+        let mut out = Vec::new();
+        for span in fx["spans"].as_array().unwrap() {
+            let o = enrich(span);
+            let before = span["attributes"].as_object().unwrap();
+            let changed: serde_json::Map<String, Value> = o
+                .attrs
+                .iter()
+                .filter(|(k, v)| before.get(*k) != Some(*v))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            out.push(json!({"name": span["name"], "written": changed}));
+        }
+        let text = serde_json::to_string_pretty(&out).unwrap() + "\n";
+        let path = format!("{dir}/{file}");
+        if write {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &text).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            stale.push(path);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "golden output changed (LLMO_WRITE_GOLDEN=1 to record): {stale:?}"
+    );
 }

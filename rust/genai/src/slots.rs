@@ -97,6 +97,9 @@ slots! {
     LitTimeToFirstToken = "gen_ai.server.time_to_first_token",
     // vendor SDKs
     VendorCacheWrite = "gen_ai.usage.cache_write.input_tokens",
+    // PydanticAI: the provider's usage details, verbatim (`gen_ai.aggregated_usage.*` on
+    // agent spans is the sum of the model calls and not read)
+    PaiReasoning = "gen_ai.usage.details.reasoning_tokens",
     // the cost keys of the semconv proposal (cost_calculation writes them)
     CostAmount = a::GEN_AI_USAGE_COST_AMOUNT,
     // context

@@ -31,6 +31,8 @@ pub enum Source {
     Langfuse,
     /// A vendor SDK's own attributes (e.g. Anthropic's `cache_write`).
     VendorSdk,
+    /// PydanticAI's usage details (`gen_ai.usage.details.*`).
+    PydanticAi,
     /// A user-configured attribute mapping.
     Custom,
 }
@@ -45,6 +47,7 @@ impl Source {
             Source::OpenInference => "openinference",
             Source::OpenLit => "openlit",
             Source::VercelAi => "vercel_ai",
+            Source::PydanticAi => "pydantic_ai",
             Source::Langfuse => "langfuse",
             Source::VendorSdk => "vendor_sdk",
             Source::Custom => "custom",
@@ -338,10 +341,15 @@ fn semconv<'b>(item: &'b Item<'_>, at: &Attrs<'b, '_>, f: &mut Found<'b>) {
         f.consumed.push("gen_ai.usage.completion_tokens");
     }
     f.invalid += inv;
-    // Semconv span names are "{operation} {model}".
+    // Semconv span names of model calls are "{operation} {model}"; those of agents and tools
+    // are "invoke_agent {agent}", "execute_tool {tool}": not a model.
     if item.kind == ItemKind::Span && !at.has_at(S::RequestModel) && at.has_at(S::OperationName) {
         if let Some((op, model)) = item.name.split_once(' ') {
-            if Some(op) == at.str_at(S::OperationName) && !model.contains(' ') {
+            let model_call = !matches!(
+                op,
+                "invoke_agent" | "create_agent" | "execute_tool" | "invoke_workflow"
+            );
+            if model_call && Some(op) == at.str_at(S::OperationName) && !model.contains(' ') {
                 if let Cow::Borrowed(name) = &item.name {
                     let model: &'b str = &name[op.len() + 1..];
                     fill(&mut f.request_model, Some(Cow::Borrowed(model)));
@@ -684,6 +692,12 @@ fn openlit<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
 
 fn vendor<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
     let mut inv = 0;
+    // PydanticAI puts the provider's reasoning count under its usage details only
+    if let Some(n) = tokens_at(at, S::PaiReasoning, &mut inv) {
+        f.saw(Source::PydanticAi);
+        fill(&mut f.usage.reasoning, Some(n));
+        f.consumed.push("gen_ai.usage.details.reasoning_tokens");
+    }
     if let Some(n) = tokens_at(at, S::VendorCacheWrite, &mut inv) {
         f.saw(Source::VendorSdk);
         fill(&mut f.usage.cache_creation, Some(n));
