@@ -239,7 +239,15 @@ impl Enricher {
             || usage_present
             || (item.kind == ItemKind::Log && item.name.starts_with("gen_ai."));
         counts.invalid(f.invalid);
-        if !signal {
+        // a span of an agent, tool or task with no usage of its own: structure, not a call
+        // (its `gen_ai.provider.name` may be the framework's name, `langgraph`)
+        let structural = at
+            .str_at(S::OperationName)
+            .or(f.operation.as_deref())
+            .is_some_and(sources::structural_operation);
+        if !signal
+            || (structural && !usage_present && f.usage.input.is_none() && f.usage.output.is_none())
+        {
             return;
         }
         counts.llm_items += 1;

@@ -11,6 +11,8 @@ use serde_json::{json, Value};
 
 const FIXTURES: &[&str] = &[
     "anthropic_sdk.json",
+    "langchain_openinference.json",
+    "langchain_openllmetry.json",
     "langfuse.json",
     "langfuse_v3.json",
     "openai_v2_default.json",
@@ -255,4 +257,46 @@ fn golden_output_of_every_fixture() {
         stale.is_empty(),
         "golden output changed (LLMO_WRITE_GOLDEN=1 to record): {stale:?}"
     );
+}
+
+/// LangChain / LangGraph under OpenInference and OpenLLMetry: the chains, agents, tools and
+/// graph nodes around the model calls (OpenInference CHAIN/AGENT/TOOL; OpenLLMetry
+/// `execute_task`, `create_agent`, `execute_tool`, `invoke_agent` with the framework,
+/// `langgraph`, as provider) are structure: nothing written on them, no model read from
+/// their names, not counted as LLM items; each model call carries the server's numbers.
+#[test]
+fn langchain_structure_is_not_a_call() {
+    for file in ["langchain_openinference.json", "langchain_openllmetry.json"] {
+        let fx = load_fixture(file);
+        let (mut calls, mut structure) = (0, 0);
+        for span in fx["spans"].as_array().unwrap() {
+            let o = enrich(span);
+            let a = &span["attributes"];
+            let model_call =
+                a["openinference.span.kind"] == "LLM" || a["gen_ai.operation.name"] == "chat";
+            let ctx = format!("{file} {:?}: {:#?}", span["name"], o.attrs);
+            if model_call {
+                calls += 1;
+                assert_eq!(int(&o, "gen_ai.usage.input_tokens"), Some(1234), "{ctx}");
+                assert_eq!(
+                    int(&o, "gen_ai.usage.cache_read.input_tokens"),
+                    Some(1000),
+                    "{ctx}"
+                );
+            } else {
+                structure += 1;
+                let before = a.as_object().unwrap();
+                assert!(
+                    o.attrs.iter().all(|(k, v)| before.get(k) == Some(v)),
+                    "{ctx}"
+                );
+                assert!(
+                    o.counters.iter().all(|(k, n)| k != "llm_items" || *n == 0),
+                    "{ctx}"
+                );
+            }
+        }
+        assert_eq!(calls, 4, "{file}");
+        assert!(structure >= 13, "{file}: {structure}");
+    }
 }

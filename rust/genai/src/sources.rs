@@ -252,6 +252,22 @@ pub fn normalize_operation(raw: &str) -> String {
     }
 }
 
+/// True for an operation that is not a model call: agents, tools, workflows and a framework's
+/// tasks (`execute_task`: OpenLLMetry's LangChain/LangGraph nodes), whose spans hold model calls
+/// or none; their span names (`execute_task Prompt`) name no model.
+pub fn structural_operation(op: &str) -> bool {
+    matches!(
+        op,
+        "invoke_agent"
+            | "create_agent"
+            | "execute_tool"
+            | "invoke_workflow"
+            | "execute_task"
+            | "vector_db_retrieve"
+            | "goto"
+    )
+}
+
 /// Runs every reader over the item.
 ///
 /// `mappings` are the user's own keys: attribute key -> the normalized name it fills.
@@ -345,11 +361,10 @@ fn semconv<'b>(item: &'b Item<'_>, at: &Attrs<'b, '_>, f: &mut Found<'b>) {
     // are "invoke_agent {agent}", "execute_tool {tool}": not a model.
     if item.kind == ItemKind::Span && !at.has_at(S::RequestModel) && at.has_at(S::OperationName) {
         if let Some((op, model)) = item.name.split_once(' ') {
-            let model_call = !matches!(
-                op,
-                "invoke_agent" | "create_agent" | "execute_tool" | "invoke_workflow"
-            );
-            if model_call && Some(op) == at.str_at(S::OperationName) && !model.contains(' ') {
+            if !structural_operation(op)
+                && Some(op) == at.str_at(S::OperationName)
+                && !model.contains(' ')
+            {
                 if let Cow::Borrowed(name) = &item.name {
                     let model: &'b str = &name[op.len() + 1..];
                     fill(&mut f.request_model, Some(Cow::Borrowed(model)));

@@ -263,12 +263,7 @@ impl TokenCounter {
             || str_attr(a::GEN_AI_PROVIDER_NAME).is_some()
             || found().provider.is_some()
             || operation.is_some();
-        if !is_llm
-            || matches!(
-                operation,
-                Some("execute_tool" | "invoke_agent" | "create_agent")
-            )
-        {
+        if !is_llm || operation.is_some_and(llmo_genai::sources::structural_operation) {
             return;
         }
         if item.kind == ItemKind::Log && model.is_none() {
