@@ -259,7 +259,14 @@ impl Enricher {
 
         // Provider: present (normalized spelling), derived, or inferred.
         let present_provider = at.at(S::ProviderName);
-        let present_norm = at.str_at(S::ProviderName).map(model::normalize_provider);
+        // a framework's name (`langgraph`, `strands-agents`) or `unknown` says no provider
+        let framework = at
+            .str_at(S::ProviderName)
+            .is_some_and(model::not_a_provider);
+        let present_norm = at
+            .str_at(S::ProviderName)
+            .filter(|p| !model::not_a_provider(p))
+            .map(model::normalize_provider);
         let misspelt =
             matches!((present_provider, &present_norm), (Some(Value::Str(p)), Some(n)) if p != n);
         let request_model = at
@@ -279,8 +286,9 @@ impl Enricher {
             .or(aliased.map(String::as_str))
             .or(request_model.as_deref());
         let parsed = model_src.map(model::parse_model_cached);
-        let mut provider =
-            if misspelt { present_norm.clone() } else { None }.or(f.provider.clone());
+        let mut provider = if misspelt { present_norm.clone() } else { None }
+            .or(f.provider.clone())
+            .filter(|p| !model::not_a_provider(p));
         let mut inferred_from = None;
         if provider.is_none() && present_norm.is_none() && self.cfg.infer_provider {
             if let Some(p) = at
@@ -301,7 +309,7 @@ impl Enricher {
             a::GEN_AI_PROVIDER_NAME,
             present_provider,
             provider.as_deref().map(NewValue::Str),
-            misspelt,
+            misspelt || framework,
         );
         if let Some(from) = inferred_from {
             w.edits

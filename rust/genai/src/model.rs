@@ -51,8 +51,38 @@ fn provider_alias(s: &str) -> Option<&'static str> {
         "fireworks" | "fireworks_ai" | "fireworksai" => "fireworks_ai",
         "openrouter" => "openrouter",
         "huggingface" | "hugging_face" => "huggingface",
+        // PydanticAI's provider ids, Agno's display names
+        "google-gla" => "gcp.gemini",
+        "google-cloud" | "google-vertex-ai" => "gcp.vertex_ai",
+        "bedrock-mantle" | "awsbedrock" => "aws.bedrock",
+        "azurefoundry" | "azure-foundry" => "azure.ai.inference",
+        "googleai" => "gcp.gemini",
         _ => return None,
     })
+}
+
+/// True for a `gen_ai.provider.name` / `gen_ai.system` value that names a framework or says
+/// nothing, not a provider (`langgraph` on OpenLLMetry's LangChain spans, `strands-agents`,
+/// `gcp.vertex.agent` on ADK's agent-level call spans, `unknown`): treated as absent, so the
+/// provider is inferred from the host or the model.
+pub fn not_a_provider(raw: &str) -> bool {
+    matches!(
+        raw.trim().to_ascii_lowercase().as_str(),
+        "" | "unknown"
+            | "langchain"
+            | "langgraph"
+            | "crewai"
+            | "agno"
+            | "llama_index"
+            | "llamaindex"
+            | "haystack"
+            | "strands-agents"
+            | "strands"
+            | "gcp.vertex.agent"
+            | "pydantic_ai"
+            | "autogen"
+            | "semantic_kernel"
+    )
 }
 
 /// Provider from a host name (`server.address`).

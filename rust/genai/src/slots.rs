@@ -100,6 +100,16 @@ slots! {
     // PydanticAI: the provider's usage details, verbatim (`gen_ai.aggregated_usage.*` on
     // agent spans is the sum of the model calls and not read)
     PaiReasoning = "gen_ai.usage.details.reasoning_tokens",
+    PaiThinking = "gen_ai.usage.details.thinking_tokens",
+    PaiThoughts = "gen_ai.usage.details.thoughts_tokens",
+    PaiCacheRead = "gen_ai.usage.details.cache_read_tokens",
+    PaiCacheWrite = "gen_ai.usage.details.cache_write_tokens",
+    // reasoning and cache keys of one meaning whoever writes them: OpenLLMetry before 0.55,
+    // OpenLIT's ADK instrumentation, ADK 1.x, Strands
+    LlmUsageReasoning = "llm.usage.reasoning_tokens",
+    CompletionDetailsReasoning = "gen_ai.usage.completion_tokens_details.reasoning_tokens",
+    AdkReasoning = "gen_ai.usage.experimental.reasoning_tokens",
+    StrandsCacheWrite = "gen_ai.usage.cache_write_input_tokens",
     // the cost keys of the semconv proposal (cost_calculation writes them)
     CostAmount = a::GEN_AI_USAGE_COST_AMOUNT,
     // context
@@ -189,7 +199,7 @@ struct Table {
     cells: [u8; TABLE_SIZE],
 }
 
-const TABLE_SIZE: usize = 256;
+const TABLE_SIZE: usize = 512;
 const EMPTY: u8 = u8::MAX;
 // a cell holds a slot number, EMPTY is none; the table stays at most a quarter full
 const _: () = assert!(Slot::COUNT < EMPTY as usize && Slot::COUNT * 4 <= TABLE_SIZE);
@@ -212,7 +222,7 @@ fn cell_of(key: &[u8]) -> usize {
         .wrapping_mul(0x9e37_79b9_7f4a_7c15)
         .rotate_left(23)
         ^ last.wrapping_mul(0xf135_7aea_2e62_a9c5);
-    (h.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 56) as usize % TABLE_SIZE
+    (h.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 55) as usize % TABLE_SIZE
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {

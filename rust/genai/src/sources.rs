@@ -707,11 +707,64 @@ fn openlit<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
 
 fn vendor<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
     let mut inv = 0;
-    // PydanticAI puts the provider's reasoning count under its usage details only
-    if let Some(n) = tokens_at(at, S::PaiReasoning, &mut inv) {
+    // PydanticAI puts the provider's reasoning count under its usage details only (OpenAI
+    // reasoning, Anthropic thinking, Google thoughts); before 1.78 its cache counts too
+    let pai = |slot| tokens_at(at, slot, &mut 0);
+    let pai_reasoning = pai(S::PaiReasoning)
+        .or_else(|| pai(S::PaiThinking))
+        .or_else(|| pai(S::PaiThoughts));
+    let (pai_read, pai_write) = (pai(S::PaiCacheRead), pai(S::PaiCacheWrite));
+    if pai_reasoning.is_some() || pai_read.is_some() || pai_write.is_some() {
         f.saw(Source::PydanticAi);
-        fill(&mut f.usage.reasoning, Some(n));
-        f.consumed.push("gen_ai.usage.details.reasoning_tokens");
+        fill(&mut f.usage.reasoning, pai_reasoning);
+        fill(&mut f.usage.cache_read, pai_read);
+        fill(&mut f.usage.cache_creation, pai_write);
+        f.consumed.extend([
+            "gen_ai.usage.details.reasoning_tokens",
+            "gen_ai.usage.details.thinking_tokens",
+            "gen_ai.usage.details.thoughts_tokens",
+            "gen_ai.usage.details.cache_read_tokens",
+            "gen_ai.usage.details.cache_write_tokens",
+        ]);
+    }
+    // keys of one meaning whoever writes them, read also when nothing else of their
+    // convention is there (OpenLLMetry 0.55+ outside a Traceloop workflow, OpenLIT, ADK,
+    // Strands, OpenLLMetry's openai-agents)
+    for (slot, key) in [
+        (S::OlReasoningTokens, "gen_ai.usage.reasoning_tokens"),
+        (S::LlmUsageReasoning, "llm.usage.reasoning_tokens"),
+        (
+            S::CompletionDetailsReasoning,
+            "gen_ai.usage.completion_tokens_details.reasoning_tokens",
+        ),
+        (
+            S::AdkReasoning,
+            "gen_ai.usage.experimental.reasoning_tokens",
+        ),
+    ] {
+        if let Some(n) = tokens_at(at, slot, &mut inv) {
+            fill(&mut f.usage.reasoning, Some(n));
+            f.consumed.push(key);
+        }
+    }
+    if let Some(n) = tokens_at(at, S::OlCacheReadInputTokens, &mut inv) {
+        fill(&mut f.usage.cache_read, Some(n));
+        f.consumed.push("gen_ai.usage.cache_read_input_tokens");
+    }
+    for (slot, key) in [
+        (
+            S::OlCacheCreationInputTokens,
+            "gen_ai.usage.cache_creation_input_tokens",
+        ),
+        (
+            S::StrandsCacheWrite,
+            "gen_ai.usage.cache_write_input_tokens",
+        ),
+    ] {
+        if let Some(n) = tokens_at(at, slot, &mut inv) {
+            fill(&mut f.usage.cache_creation, Some(n));
+            f.consumed.push(key);
+        }
     }
     if let Some(n) = tokens_at(at, S::VendorCacheWrite, &mut inv) {
         f.saw(Source::VendorSdk);

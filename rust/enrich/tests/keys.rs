@@ -1,0 +1,148 @@
+//! The usage-keys audit (issue 16): every usage, cost and model key the current releases of the
+//! libraries we follow can emit is either normalized or deliberately ignored, one test per key.
+//! Where each key comes from, library by library: docs/usage-keys.md.
+
+#[allow(dead_code)] // the helpers other test files use
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+/// A chat span of `gpt-4o` with `extra`, enriched.
+fn chat(extra: Value) -> Out {
+    let mut a = json!({"gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o",
+        "gen_ai.usage.input_tokens": 1234, "gen_ai.usage.output_tokens": 56});
+    a.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    enrich(&json!({"name": "chat gpt-4o", "attributes": a}))
+}
+
+macro_rules! normalized {
+    ($($name:ident: $key:literal = $v:expr => $target:literal;)*) => {$(
+        #[test]
+        fn $name() {
+            let o = chat(json!({"gen_ai.provider.name": "openai", $key: $v}));
+            assert_eq!(o.get($target), Some(&json!($v)), "{} -> {}: {:#?}", $key, $target, o.attrs);
+        }
+    )*};
+}
+
+normalized! {
+    // OpenLLMetry >= 0.55 (openai, anthropic, openai-agents) outside a Traceloop workflow; OpenLIT
+    reasoning_tokens_of_openllmetry_and_openlit: "gen_ai.usage.reasoning_tokens" = 20
+        => "gen_ai.usage.reasoning.output_tokens";
+    // OpenLLMetry <= 0.54
+    llm_usage_reasoning_tokens: "llm.usage.reasoning_tokens" = 20
+        => "gen_ai.usage.reasoning.output_tokens";
+    // OpenLIT's Google ADK instrumentation
+    completion_tokens_details_reasoning: "gen_ai.usage.completion_tokens_details.reasoning_tokens" = 20
+        => "gen_ai.usage.reasoning.output_tokens";
+    // Google ADK 1.x
+    adk_experimental_reasoning: "gen_ai.usage.experimental.reasoning_tokens" = 20
+        => "gen_ai.usage.reasoning.output_tokens";
+    // PydanticAI: OpenAI, Anthropic, Google models
+    pydantic_ai_reasoning: "gen_ai.usage.details.reasoning_tokens" = 20
+        => "gen_ai.usage.reasoning.output_tokens";
+    pydantic_ai_thinking: "gen_ai.usage.details.thinking_tokens" = 20
+        => "gen_ai.usage.reasoning.output_tokens";
+    pydantic_ai_thoughts: "gen_ai.usage.details.thoughts_tokens" = 20
+        => "gen_ai.usage.reasoning.output_tokens";
+    // PydanticAI before 1.78: cache counts only among its details
+    pydantic_ai_cache_read: "gen_ai.usage.details.cache_read_tokens" = 1000
+        => "gen_ai.usage.cache_read.input_tokens";
+    pydantic_ai_cache_write: "gen_ai.usage.details.cache_write_tokens" = 300
+        => "gen_ai.usage.cache_creation.input_tokens";
+    // OpenLLMetry, OpenLIT, Strands: the underscore spellings, also alone
+    cache_read_input_tokens: "gen_ai.usage.cache_read_input_tokens" = 1000
+        => "gen_ai.usage.cache_read.input_tokens";
+    cache_creation_input_tokens: "gen_ai.usage.cache_creation_input_tokens" = 300
+        => "gen_ai.usage.cache_creation.input_tokens";
+    strands_cache_write_input_tokens: "gen_ai.usage.cache_write_input_tokens" = 300
+        => "gen_ai.usage.cache_creation.input_tokens";
+    // util-genai 1.x, Anthropic SDK: the semconv's newer spelling
+    cache_write_input_tokens: "gen_ai.usage.cache_write.input_tokens" = 300
+        => "gen_ai.usage.cache_creation.input_tokens";
+}
+
+/// Keys deliberately not normalized: totals (derivable, and wrong where an instrumentation
+/// counts cache apart), per-modality subsets, aggregates of an agent's model calls (those
+/// spans carry the usage), a thinking budget (a setting, not usage).
+#[test]
+fn ignored_keys_change_nothing() {
+    let base = chat(json!({"gen_ai.provider.name": "openai"}));
+    for (key, v) in [
+        ("gen_ai.usage.total_tokens", json!(1290)),
+        ("llm.usage.total_tokens", json!(1290)),
+        ("llm.token_count.total", json!(1290)),
+        ("gen_ai.usage.audio.input_tokens", json!(3)),
+        ("gen_ai.usage.details.audio_tokens", json!(3)),
+        ("gen_ai.usage.details.accepted_prediction_tokens", json!(0)),
+        ("gen_ai.aggregated_usage.input_tokens", json!(9999)),
+        (
+            "gen_ai.aggregated_usage.details.reasoning_tokens",
+            json!(99),
+        ),
+        (
+            "gen_ai.usage.experimental.reasoning_tokens_limit",
+            json!(4096),
+        ),
+        ("pydantic_ai.cache.hit_ratio", json!(0.81)),
+    ] {
+        let o = chat(json!({"gen_ai.provider.name": "openai", key: v}));
+        for k in [
+            "gen_ai.usage.input_tokens",
+            "gen_ai.usage.output_tokens",
+            "gen_ai.usage.cache_read.input_tokens",
+            "gen_ai.usage.cache_creation.input_tokens",
+            "gen_ai.usage.reasoning.output_tokens",
+        ] {
+            assert_eq!(o.get(k), base.get(k), "{key} changed {k}");
+        }
+    }
+}
+
+/// A framework's name, or `unknown`, in the provider key is no provider: the provider is
+/// inferred from the model or the host, the value kept under `llm_observatory.original.*`.
+#[test]
+fn framework_names_are_not_providers() {
+    for (value, extra, want) in [
+        ("langgraph", json!({}), "openai"),
+        ("strands-agents", json!({}), "openai"),
+        ("gcp.vertex.agent", json!({}), "openai"),
+        (
+            "unknown",
+            json!({"server.address": "api.anthropic.com"}),
+            "anthropic",
+        ),
+        ("agno", json!({}), "openai"),
+    ] {
+        let mut e = json!({"gen_ai.provider.name": value});
+        e.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let o = chat(e);
+        assert_eq!(o.get("gen_ai.provider.name"), Some(&json!(want)), "{value}");
+        assert_eq!(
+            o.get("llm_observatory.original.gen_ai.provider.name"),
+            Some(&json!(value)),
+            "{value}"
+        );
+    }
+}
+
+/// Provider ids of PydanticAI and display names of Agno, in semconv spelling.
+#[test]
+fn provider_ids_of_frameworks() {
+    for (raw, want) in [
+        ("google-gla", "gcp.gemini"),
+        ("google-cloud", "gcp.vertex_ai"),
+        ("bedrock-mantle", "aws.bedrock"),
+        ("AwsBedrock", "aws.bedrock"),
+        ("AzureFoundry", "azure.ai.inference"),
+        ("googleai", "gcp.gemini"),
+    ] {
+        let o = chat(json!({"gen_ai.provider.name": raw}));
+        assert_eq!(o.get("gen_ai.provider.name"), Some(&json!(want)), "{raw}");
+    }
+}
