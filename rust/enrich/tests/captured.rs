@@ -15,6 +15,7 @@ const FIXTURES: &[&str] = &[
     "langchain_openllmetry.json",
     "langfuse.json",
     "langfuse_v3.json",
+    "openai_agents_openinference.json",
     "openai_v2_default.json",
     "openai_v2_latest.json",
     "openai_v2_latest_span_only.json",

@@ -1,0 +1,51 @@
+"""Capture the OpenAI Agents SDK as instrumented by OpenInference, against the fake OpenAI
+server (Chat Completions API). Usage: python capture_openai_agents.py
+
+Workload: an agent run (one model call) and a run of an agent with one function tool (model
+call -> tool -> model call). OpenInference turns the SDK's own trace (agent, generation,
+function spans) into OTel spans; the SDK's export to OpenAI's backend is off.
+"""
+import capture_common as cc
+
+srv, base = cc.start_server()
+cc.set_fake_env(base)
+tp, sx, lp, lx = cc.setup_otel()
+
+from openinference.instrumentation.openai_agents import OpenAIAgentsInstrumentor  # noqa: E402
+
+OpenAIAgentsInstrumentor().instrument(tracer_provider=tp)
+
+from agents import (  # noqa: E402
+    Agent, OpenAIChatCompletionsModel, Runner, function_tool, set_tracing_export_api_key,
+)
+from openai import AsyncOpenAI  # noqa: E402
+
+set_tracing_export_api_key("sk-fake-key")  # the SDK's own exporter posts nowhere reachable
+client = AsyncOpenAI(base_url=base + "/v1", api_key="sk-fake-key")
+model = OpenAIChatCompletionsModel(model="gpt-4o", openai_client=client)
+
+agent = Agent(name="capital_agent", instructions="You are a helpful assistant.", model=model)
+out = Runner.run_sync(agent, "What is the capital of France?")
+assert out.final_output, out
+
+
+@function_tool
+def get_weather(location: str) -> str:
+    """Get the weather for a city."""
+    return f"Sunny in {location}"
+
+
+weather = Agent(name="weather_agent", instructions="Answer with the weather.", model=model,
+                tools=[get_weather])
+out = Runner.run_sync(weather, "What's the weather in Paris?")
+assert out.final_output, out
+
+versions = cc.pkg_versions(["openinference-instrumentation-openai-agents", "openai-agents",
+                            "openinference-semantic-conventions", "opentelemetry-sdk", "openai"])
+cc.write_fixture(
+    "openai_agents_openinference.json", versions[0],
+    "Python, OpenAIAgentsInstrumentor().instrument(); Runner.run_sync of an agent (one model call) and"
+    " of an agent with a function tool (two model calls around the tool), Chat Completions model."
+    " Versions: " + ", ".join(versions),
+    {"chat (each model call)": cc.FAKE_USAGE["openai_chat"]},
+    sx, lx)
