@@ -263,6 +263,7 @@ pub fn structural_operation(op: &str) -> bool {
             | "execute_tool"
             | "invoke_workflow"
             | "execute_task"
+            | "execute_event_loop_cycle"
             | "vector_db_retrieve"
             | "goto"
     )
@@ -675,10 +676,10 @@ fn openllmetry<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
 
 fn openlit<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
     // a plain cost beside gen_ai.usage.cost.amount is cost_calculation's copy, not OpenLIT's
+    // (`gen_ai.server.time_to_first_token` alone is no sign: Strands writes it too, in ms)
     let detected = (at.has_at(S::LitCost) && !at.has_at(S::CostAmount))
         || at.has_at(S::LitSdkVersion)
-        || at.has_at(S::LitApplicationName)
-        || at.has_at(S::LitTimeToFirstToken);
+        || at.has_at(S::LitApplicationName);
     if !detected {
         return;
     }
