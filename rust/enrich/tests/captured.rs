@@ -14,6 +14,7 @@ const FIXTURES: &[&str] = &[
     "langchain_openinference.json",
     "langchain_openllmetry.json",
     "langfuse.json",
+    "llama_index_openinference.json",
     "langfuse_v3.json",
     "openai_agents_openinference.json",
     "openai_v2_default.json",
@@ -316,4 +317,36 @@ fn langchain_structure_is_not_a_call() {
         assert_eq!(calls, 4, "{file}");
         assert!(structure >= 13, "{file}: {structure}");
     }
+}
+
+/// LlamaIndex under OpenInference: its `_prepare_chat_with_tools` (and `predict`-style
+/// wrappers) are LLM-kind spans that are no model call: left alone, so token counting does not
+/// count them; its streamed calls report no usage (LlamaIndex asks for none) and are calls
+/// for token counting to count.
+#[test]
+fn llama_index_wrappers_are_not_calls() {
+    let fx = load_fixture("llama_index_openinference.json");
+    let (mut wrappers, mut streams) = (0, 0);
+    for span in fx["spans"].as_array().unwrap() {
+        let o = enrich(span);
+        let name = span["name"].as_str().unwrap();
+        let ctx = format!("{name}: {:#?}", o.attrs);
+        if name.ends_with("._prepare_chat_with_tools") {
+            wrappers += 1;
+            assert!(o.get("gen_ai.operation.name").is_none(), "{ctx}");
+            assert!(
+                o.counters.iter().all(|(k, n)| k != "llm_items" || *n == 0),
+                "{ctx}"
+            );
+        } else if name.ends_with("stream_chat") {
+            streams += 1;
+            assert_eq!(
+                o.get("gen_ai.operation.name"),
+                Some(&json!("chat")),
+                "{ctx}"
+            );
+            assert!(o.get("gen_ai.usage.input_tokens").is_none(), "{ctx}");
+        }
+    }
+    assert_eq!((wrappers, streams), (2, 3));
 }

@@ -280,7 +280,7 @@ pub fn read_all<'b, 'a>(
     let mut f = Found::default();
     custom(at, mappings, &mut f);
     semconv(item, at, &mut f);
-    openinference(at, &mut f);
+    openinference(at, &item.name, &mut f);
     vercel(at, &mut f);
     langfuse(at, &mut f);
     openllmetry(at, &mut f);
@@ -375,8 +375,32 @@ fn semconv<'b>(item: &'b Item<'_>, at: &Attrs<'b, '_>, f: &mut Found<'b>) {
     }
 }
 
-fn openinference<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
+/// LlamaIndex methods OpenInference traces as LLM spans that are not model calls: they wrap
+/// one (`predict` -> `chat`) or only prepare it (`_prepare_chat_with_tools`), and carry no usage.
+const LLAMA_INDEX_WRAPPERS: &[&str] = &[
+    "_prepare_chat_with_tools",
+    "predict",
+    "apredict",
+    "structured_predict",
+    "astructured_predict",
+    "stream_structured_predict",
+    "astream_structured_predict",
+    "predict_and_call",
+    "apredict_and_call",
+    "stream",
+    "astream",
+];
+
+fn openinference<'b>(at: &Attrs<'b, '_>, name: &str, f: &mut Found<'b>) {
     let kind = at.str_at(S::OiSpanKind);
+    if kind.is_some_and(|k| k.eq_ignore_ascii_case("LLM"))
+        && !at.has_prefix(Prefix::LlmTokenCount)
+        && name
+            .rsplit_once('.')
+            .is_some_and(|(_, method)| LLAMA_INDEX_WRAPPERS.contains(&method))
+    {
+        return;
+    }
     let llm_like = at.has_at(S::OiModelName)
         || at.has_prefix(Prefix::LlmTokenCount)
         || at.has_at(S::OiEmbeddingModelName);
