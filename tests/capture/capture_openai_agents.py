@@ -1,5 +1,6 @@
-"""Capture the OpenAI Agents SDK as instrumented by OpenInference, against the fake OpenAI
-server (Chat Completions API). Usage: python capture_openai_agents.py
+"""Capture the OpenAI Agents SDK as instrumented by OpenInference or OpenLLMetry, against the
+fake OpenAI server (Chat Completions API).
+Usage: python capture_openai_agents.py [openinference|openllmetry]
 
 Workload: an agent run (one model call) and a run of an agent with one function tool (model
 call -> tool -> model call). OpenInference turns the SDK's own trace (agent, generation,
@@ -11,9 +12,17 @@ srv, base = cc.start_server()
 cc.set_fake_env(base)
 tp, sx, lp, lx = cc.setup_otel()
 
-from openinference.instrumentation.openai_agents import OpenAIAgentsInstrumentor  # noqa: E402
+import sys  # noqa: E402
 
-OpenAIAgentsInstrumentor().instrument(tracer_provider=tp)
+which = sys.argv[1] if len(sys.argv) > 1 else "openinference"
+if which == "openinference":
+    from openinference.instrumentation.openai_agents import OpenAIAgentsInstrumentor
+    OpenAIAgentsInstrumentor().instrument(tracer_provider=tp)
+    pkgs = ["openinference-instrumentation-openai-agents", "openinference-semantic-conventions"]
+else:
+    from opentelemetry.instrumentation.openai_agents import OpenAIAgentsInstrumentor
+    OpenAIAgentsInstrumentor().instrument(tracer_provider=tp)
+    pkgs = ["opentelemetry-instrumentation-openai-agents", "opentelemetry-semantic-conventions-ai"]
 
 from agents import (  # noqa: E402
     Agent, OpenAIChatCompletionsModel, Runner, function_tool, set_tracing_export_api_key,
@@ -40,10 +49,9 @@ weather = Agent(name="weather_agent", instructions="Answer with the weather.", m
 out = Runner.run_sync(weather, "What's the weather in Paris?")
 assert out.final_output, out
 
-versions = cc.pkg_versions(["openinference-instrumentation-openai-agents", "openai-agents",
-                            "openinference-semantic-conventions", "opentelemetry-sdk", "openai"])
+versions = cc.pkg_versions(pkgs + ["openai-agents", "opentelemetry-sdk", "openai"])
 cc.write_fixture(
-    "openai_agents_openinference.json", versions[0],
+    f"openai_agents_{which}.json", versions[0],
     "Python, OpenAIAgentsInstrumentor().instrument(); Runner.run_sync of an agent (one model call) and"
     " of an agent with a function tool (two model calls around the tool), Chat Completions model."
     " Versions: " + ", ".join(versions),

@@ -2,13 +2,13 @@
 # Regenerate every fixture in rust/enrich/tests/data/captured/ from real instrumentation libraries
 # running offline against fake_llm_server.py. Needs python3 (3.11), node >= 20, npm, and the package
 # registries. Venvs go to $VENV_ROOT (default /tmp), node projects to $NODE_ROOT (default /tmp/capture-node).
-# Usage: bash tests/capture/run_all.sh [group ...]   groups: v2 tl tlold oi lit lf lf3 anthropic_sdk pai lc oaa strands li node
+# Usage: bash tests/capture/run_all.sh [group ...]   groups: v2 tl tlold oi lit lf lf3 anthropic_sdk pai lc oaa oaatl strands li node
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 VENV_ROOT="${VENV_ROOT:-/tmp}"
 NODE_ROOT="${NODE_ROOT:-/tmp/capture-node}"
 GROUPS_TO_RUN=("$@")
-[ ${#GROUPS_TO_RUN[@]} -eq 0 ] && GROUPS_TO_RUN=(v2 tl tlold oi lit lf lf3 anthropic_sdk pai lc oaa strands li node)
+[ ${#GROUPS_TO_RUN[@]} -eq 0 ] && GROUPS_TO_RUN=(v2 tl tlold oi lit lf lf3 anthropic_sdk pai lc oaa oaatl strands li node)
 cd "$HERE"
 
 venv() {  # venv <group> -> prints python path, creating the venv from requirements/<group>.txt once
@@ -45,7 +45,10 @@ for g in "${GROUPS_TO_RUN[@]}"; do
       "$py" capture_strands.py ;;
     oaa)
       py=$(venv oaa)
-      "$py" capture_openai_agents.py ;;
+      "$py" capture_openai_agents.py openinference ;;
+    oaatl)
+      py=$(venv oaatl)
+      "$py" capture_openai_agents.py openllmetry ;;
     lc)  # LangChain / LangGraph, under each instrumentation (same venv, separate processes)
       py=$(venv lc)
       for w in openinference openllmetry; do "$py" capture_langchain.py $w; done ;;

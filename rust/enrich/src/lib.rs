@@ -241,10 +241,13 @@ impl Enricher {
         counts.invalid(f.invalid);
         // a span of an agent, tool or task with no usage of its own: structure, not a call
         // (its `gen_ai.provider.name` may be the framework's name, `langgraph`)
+        // OpenLLMetry marks its framework spans with `traceloop.span.kind`
+        let traceloop_kind = at.str("traceloop.span.kind");
         let structural = at
             .str_at(S::OperationName)
             .or(f.operation.as_deref())
-            .is_some_and(sources::structural_operation);
+            .is_some_and(sources::structural_operation)
+            || matches!(traceloop_kind, Some("workflow" | "task" | "agent" | "tool"));
         if !signal
             || (structural && !usage_present && f.usage.input.is_none() && f.usage.output.is_none())
         {
@@ -359,7 +362,10 @@ impl Enricher {
             }
         }
         // An agent span's usage is the sum of its model calls (their spans carry it too).
-        let aggregate = f.aggregate || at.str_at(S::OperationName) == Some("invoke_agent");
+        // (OpenLLMetry's Agno agent spans carry the run's totals with no operation name)
+        let aggregate = f.aggregate
+            || at.str_at(S::OperationName) == Some("invoke_agent")
+            || matches!(traceloop_kind, Some("workflow" | "agent"));
         if !aggregate {
             w.merge(
                 a::GEN_AI_USAGE_INPUT_TOKENS,

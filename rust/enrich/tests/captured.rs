@@ -17,6 +17,7 @@ const FIXTURES: &[&str] = &[
     "llama_index_openinference.json",
     "langfuse_v3.json",
     "openai_agents_openinference.json",
+    "openai_agents_openllmetry.json",
     "openai_v2_default.json",
     "openai_v2_latest.json",
     "openai_v2_latest_span_only.json",
@@ -39,6 +40,10 @@ const FIXTURES: &[&str] = &[
     "vercel_ai_v7.json",
     "vercel_ai_v7_legacy.json",
 ];
+
+/// Fixtures whose model calls report no usage at all (an upstream gap: OpenLLMetry's
+/// openai-agents instrumentation on the Chat Completions path): token counting counts them.
+const NO_USAGE: &[&str] = &["openai_agents_openllmetry.json"];
 
 fn int(o: &Out, k: &str) -> Option<i64> {
     o.get(k).and_then(Value::as_i64)
@@ -137,7 +142,14 @@ fn every_captured_llm_call_normalizes_to_the_server_numbers() {
             assert_eq!(o.get("llm_observatory.aggregate").is_some(), agent, "{ctx}");
             in_file += 1;
         }
-        assert!(in_file > 0, "{file}: no LLM call recognised");
+        if NO_USAGE.contains(file) {
+            assert_eq!(
+                in_file, 0,
+                "{file} reports usage now: check and move it out of NO_USAGE"
+            );
+        } else {
+            assert!(in_file > 0, "{file}: no LLM call recognised");
+        }
         checked += in_file;
     }
     assert!(checked >= 60, "only {checked} calls checked");

@@ -146,3 +146,24 @@ fn provider_ids_of_frameworks() {
         assert_eq!(o.get("gen_ai.provider.name"), Some(&json!(want)), "{raw}");
     }
 }
+
+/// OpenLLMetry's framework spans (`traceloop.span.kind`): an agent or workflow span with the
+/// run's totals (its Agno instrumentation) is an aggregate, not a call; one without usage is
+/// structure and left alone.
+#[test]
+fn traceloop_span_kinds() {
+    let agent = enrich(&json!({"name": "weather_agent.agent", "attributes": {
+        "traceloop.span.kind": "agent", "gen_ai.system": "agno", "gen_ai.request.model": "gpt-4o",
+        "gen_ai.usage.input_tokens": 2468, "gen_ai.usage.output_tokens": 112}}));
+    assert_eq!(agent.get("llm_observatory.aggregate"), Some(&json!(true)));
+    let workflow = enrich(&json!({"name": "Agent Workflow", "attributes": {
+        "traceloop.span.kind": "workflow", "gen_ai.provider.name": "openai"}}));
+    assert!(
+        workflow
+            .attrs
+            .keys()
+            .all(|k| !k.starts_with("llm_observatory.")),
+        "{:?}",
+        workflow.attrs
+    );
+}
