@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 const FIXTURES: &[&str] = &[
     "anthropic_sdk.json",
+    "haystack_openinference.json",
     "langchain_openinference.json",
     "langchain_openllmetry.json",
     "langfuse.json",
