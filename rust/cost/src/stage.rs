@@ -155,6 +155,7 @@ impl Stage for CostCalculator {
                 a::GEN_AI_USAGE_COST_AMOUNT,
                 a::GEN_AI_USAGE_COST_CURRENCY,
                 a::GEN_AI_USAGE_COST_SOURCE,
+                OPERATION_COST,
                 keys::COMPUTED,
                 "openai.response.service_tier",
                 "openai.request.service_tier",
@@ -214,8 +215,11 @@ impl Arrived {
     fn read(item: &Item<'_>) -> Self {
         let ours = text(item, a::GEN_AI_USAGE_COST_SOURCE) == Some(SOURCE_OURS);
         let amount = number(item.attr(a::GEN_AI_USAGE_COST_AMOUNT));
-        // a plain cost equal to the amount beside it is our copy of that amount
-        let plain = number(item.attr(a::GEN_AI_USAGE_COST)).filter(|p| Some(*p) != amount);
+        // a plain cost equal to the amount beside it is our copy of that amount; PydanticAI
+        // and Logfire report theirs (genai-prices, USD) as `operation.cost`
+        let plain = number(item.attr(a::GEN_AI_USAGE_COST))
+            .or_else(|| number(item.attr(OPERATION_COST)))
+            .filter(|p| Some(*p) != amount);
         let amount = if ours { None } else { amount };
         Self {
             plain,
@@ -228,6 +232,9 @@ impl Arrived {
         }
     }
 }
+
+/// The cost PydanticAI and Logfire report per model call (USD).
+const OPERATION_COST: &str = "operation.cost";
 
 /// `gen_ai.usage.cost.source` of a cost we computed.
 pub const SOURCE_OURS: &str = "llm_observatory";
@@ -737,6 +744,34 @@ mod tests {
             assert_eq!(o["gen_ai.usage.cost.source"], json!(source), "{cfg}");
             assert_eq!(o["llm_observatory.cost.reported"], json!(0.0024), "{cfg}");
         }
+    }
+
+    #[test]
+    fn pydantic_ai_operation_cost_is_a_reported_cost() {
+        use serde_json::json;
+        // as captured: PydanticAI's own price of the call beside its usage
+        let o = run(&[
+            ("gen_ai.provider.name", json!("openai")),
+            ("gen_ai.response.model", json!("gpt-4o-2024-08-06")),
+            ("gen_ai.usage.input_tokens", json!(1234)),
+            ("gen_ai.usage.output_tokens", json!(56)),
+            ("gen_ai.usage.cache_read.input_tokens", json!(1000)),
+            ("operation.cost", json!(0.002395)),
+        ]);
+        assert_eq!(o["llm_observatory.cost.reported"], json!(0.002395));
+        assert_eq!(
+            o["gen_ai.usage.cost.amount"],
+            json!(0.002395),
+            "ours agrees"
+        );
+        // a model we cannot price: theirs stands in
+        let o = run(&[
+            ("gen_ai.response.model", json!("acme-private-1")),
+            ("gen_ai.usage.input_tokens", json!(10)),
+            ("operation.cost", json!(0.5)),
+        ]);
+        assert_eq!(o["gen_ai.usage.cost.amount"], json!(0.5));
+        assert_eq!(o["gen_ai.usage.cost.source"], json!("instrumentation"));
     }
 
     #[test]
