@@ -34,6 +34,7 @@ const FIXTURES: &[&str] = &[
     "openllmetry_openai_events.json",
     "openllmetry_openai_v0_47.json",
     "pydantic_ai.json",
+    "semantic_kernel.json",
     "strands.json",
     "vercel_ai_v4.json",
     "vercel_ai_v5.json",
