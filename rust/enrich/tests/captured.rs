@@ -10,6 +10,7 @@ use common::*;
 use serde_json::{json, Value};
 
 const FIXTURES: &[&str] = &[
+    "agno_openinference.json",
     "anthropic_sdk.json",
     "haystack_openinference.json",
     "langchain_openinference.json",
