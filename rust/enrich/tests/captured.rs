@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 const FIXTURES: &[&str] = &[
     "agno_openinference.json",
     "anthropic_sdk.json",
+    "google_adk.json",
     "haystack_openinference.json",
     "langchain_openinference.json",
     "langchain_openllmetry.json",
@@ -115,7 +116,11 @@ fn every_captured_llm_call_normalizes_to_the_server_numbers() {
                 "openai" if op == "embeddings" => assert_eq!(input, 8, "{ctx}"),
                 "openai" => {
                     assert_eq!(input, 1234, "{ctx}");
-                    assert_eq!(int(&o, "gen_ai.usage.output_tokens"), Some(56), "{ctx}");
+                    // ADK 2.13 through LiteLLM adds the reasoning count to a completion count
+                    // that already includes it (56 + 20): an upstream over-count, kept as
+                    // reported (docs/usage-keys.md)
+                    let want_out = if *file == "google_adk.json" { 76 } else { 56 };
+                    assert_eq!(int(&o, "gen_ai.usage.output_tokens"), Some(want_out), "{ctx}");
                     if let Some(r) = int(&o, "gen_ai.usage.cache_read.input_tokens") {
                         assert_eq!(r, 1000, "{ctx}");
                     }
