@@ -48,6 +48,7 @@ const PREFIXES: &[&str] = &[
     "openinference.",
     "embedding.model_name",
     "input.value",
+    "mlflow.",
 ];
 /// Keys read only when the item is a candidate already.
 const CONTEXT_KEYS: &[&str] = &[
@@ -76,6 +77,9 @@ const SKIP_KEYS: &[&str] = &[
     "ai.embeddings",
     "langfuse.observation.input",
     "langfuse.observation.output",
+    "mlflow.spanInputs",
+    "mlflow.spanOutputs",
+    "mlflow.chat.tools",
 ];
 const SKIP_PREFIXES: &[&str] = &[
     "gen_ai.prompt.",

@@ -18,6 +18,7 @@ const FIXTURES: &[&str] = &[
     "langchain_openllmetry.json",
     "langfuse.json",
     "llama_index_openinference.json",
+    "mlflow.json",
     "langfuse_v3.json",
     "openai_agents_openinference.json",
     "openai_agents_openllmetry.json",
@@ -120,7 +121,11 @@ fn every_captured_llm_call_normalizes_to_the_server_numbers() {
                     // that already includes it (56 + 20): an upstream over-count, kept as
                     // reported (docs/usage-keys.md)
                     let want_out = if *file == "google_adk.json" { 76 } else { 56 };
-                    assert_eq!(int(&o, "gen_ai.usage.output_tokens"), Some(want_out), "{ctx}");
+                    assert_eq!(
+                        int(&o, "gen_ai.usage.output_tokens"),
+                        Some(want_out),
+                        "{ctx}"
+                    );
                     if let Some(r) = int(&o, "gen_ai.usage.cache_read.input_tokens") {
                         assert_eq!(r, 1000, "{ctx}");
                     }

@@ -167,3 +167,32 @@ fn traceloop_span_kinds() {
         workflow.attrs
     );
 }
+
+/// MLflow tracing over OTLP: JSON-encoded `mlflow.*` values; a CHAT_MODEL span is a call with
+/// the usage object's counts (input includes the cache), an AGENT span with usage an aggregate,
+/// a CHAIN span without usage structure.
+#[test]
+fn mlflow_tracing() {
+    let call = enrich(&json!({"name": "Completions", "attributes": {
+        "mlflow.spanType": "\"CHAT_MODEL\"", "mlflow.llm.model": "\"claude-sonnet-4-20250514\"",
+        "mlflow.llm.provider": "\"anthropic\"",
+        "mlflow.chat.tokenUsage": "{\"input_tokens\": 2400, \"output_tokens\": 50, \"total_tokens\": 2450, \"cache_read_input_tokens\": 2000, \"cache_creation_input_tokens\": 300}"}}));
+    assert_usage(&call, [Some(2400), Some(50), Some(2000), Some(300), None]);
+    assert_eq!(call.get("gen_ai.provider.name"), Some(&json!("anthropic")));
+    assert_eq!(
+        call.get("gen_ai.request.model"),
+        Some(&json!("claude-sonnet-4-20250514"))
+    );
+    assert_eq!(call.get("llm_observatory.source"), Some(&json!("mlflow")));
+    let agent = enrich(&json!({"name": "run", "attributes": {
+        "mlflow.spanType": "\"AGENT\"", "mlflow.llm.model": "\"gpt-4o\"",
+        "mlflow.chat.tokenUsage": "{\"input_tokens\": 2468, \"output_tokens\": 112}"}}));
+    assert_eq!(agent.get("llm_observatory.aggregate"), Some(&json!(true)));
+    assert!(agent.get("gen_ai.usage.input_tokens").is_none());
+    let chain = enrich(&json!({"name": "answer", "attributes": {"mlflow.spanType": "\"CHAIN\""}}));
+    assert!(
+        chain.attrs.keys().all(|k| k == "mlflow.spanType"),
+        "{:?}",
+        chain.attrs
+    );
+}

@@ -110,6 +110,11 @@ slots! {
     CompletionDetailsReasoning = "gen_ai.usage.completion_tokens_details.reasoning_tokens",
     AdkReasoning = "gen_ai.usage.experimental.reasoning_tokens",
     StrandsCacheWrite = "gen_ai.usage.cache_write_input_tokens",
+    // MLflow tracing's OTLP export (values JSON-encoded)
+    MlSpanType = "mlflow.spanType",
+    MlTokenUsage = "mlflow.chat.tokenUsage",
+    MlModel = "mlflow.llm.model",
+    MlProvider = "mlflow.llm.provider",
     // the cost keys of the semconv proposal (cost_calculation writes them)
     CostAmount = a::GEN_AI_USAGE_COST_AMOUNT,
     // context

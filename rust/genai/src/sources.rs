@@ -33,6 +33,8 @@ pub enum Source {
     VendorSdk,
     /// PydanticAI's usage details (`gen_ai.usage.details.*`).
     PydanticAi,
+    /// MLflow tracing (`mlflow.spanType`, `mlflow.chat.tokenUsage`).
+    MlFlow,
     /// A user-configured attribute mapping.
     Custom,
 }
@@ -48,6 +50,7 @@ impl Source {
             Source::OpenLit => "openlit",
             Source::VercelAi => "vercel_ai",
             Source::PydanticAi => "pydantic_ai",
+            Source::MlFlow => "mlflow",
             Source::Langfuse => "langfuse",
             Source::VendorSdk => "vendor_sdk",
             Source::Custom => "custom",
@@ -285,6 +288,7 @@ pub fn read_all<'b, 'a>(
     langfuse(at, &mut f);
     openllmetry(at, &mut f);
     openlit(at, &mut f);
+    mlflow(at, &mut f);
     vendor(at, &mut f);
     f
 }
@@ -728,6 +732,66 @@ fn openlit<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
         }
     }
     f.invalid += inv;
+}
+
+/// MLflow tracing as exported over OTLP: every `mlflow.*` value is JSON-encoded (a string is
+/// `"\"CHAT_MODEL\""`), the usage one JSON object whose input includes the cache. Only
+/// CHAT_MODEL, LLM and EMBEDDING spans are calls; usage on an agent, chain or other span is
+/// the sum of its calls.
+fn mlflow<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
+    let decoded = |slot| {
+        at.str_at(slot)
+            .and_then(|s| serde_json::from_str::<String>(s).ok())
+    };
+    let Some(span_type) = decoded(S::MlSpanType) else {
+        return;
+    };
+    let usage = at
+        .str_at(S::MlTokenUsage)
+        .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok());
+    let call = match span_type.as_str() {
+        "CHAT_MODEL" | "LLM" => Some("chat"),
+        "EMBEDDING" => Some("embeddings"),
+        _ => None,
+    };
+    if call.is_none() && usage.is_none() {
+        return; // structure
+    }
+    f.saw(Source::MlFlow);
+    match call {
+        Some(op) => fill(&mut f.operation, Some(op.into())),
+        None => {
+            if span_type == "AGENT" {
+                fill(&mut f.operation, Some("invoke_agent".into()));
+            }
+            f.aggregate = true;
+        }
+    }
+    if let Some(m) = decoded(S::MlModel) {
+        fill(&mut f.request_model, Some(Cow::Owned(m)));
+    }
+    if let Some(p) = decoded(S::MlProvider) {
+        fill(&mut f.provider, Some(crate::model::normalize_provider(&p)));
+    }
+    if let Some(serde_json::Value::Object(u)) = usage {
+        let n = |k: &str| {
+            u.get(k)
+                .and_then(serde_json::Value::as_i64)
+                .filter(|n| *n >= 0)
+        };
+        fill(&mut f.usage.input, n("input_tokens"));
+        fill(&mut f.usage.output, n("output_tokens"));
+        fill(&mut f.usage.cache_read, n("cache_read_input_tokens"));
+        fill(
+            &mut f.usage.cache_creation,
+            n("cache_creation_input_tokens"),
+        );
+    }
+    f.consumed.extend([
+        "mlflow.chat.tokenUsage",
+        "mlflow.llm.model",
+        "mlflow.llm.provider",
+    ]);
 }
 
 fn vendor<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
