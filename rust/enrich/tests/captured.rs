@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 const FIXTURES: &[&str] = &[
     "agno_openinference.json",
     "anthropic_sdk.json",
+    "crewai_openinference.json",
     "google_adk.json",
     "haystack_openinference.json",
     "langchain_openinference.json",
