@@ -20,8 +20,9 @@
 //! A finding also bounds the tokens beside it, as its marker (`<EMAIL>`) will in the redacted
 //! text: the scanners that run later stop at the findings already made ([`ctx`]), and the
 //! literal anchors and `@`s that a later finding could change get a second look. So redacting
-//! the redacted text finds nothing new, except where a keyword window (a phone keyword within
-//! 32 bytes, `aws` within 96/160) is measured across a finding longer than its marker.
+//! the redacted text finds nothing new, except where a keyword window (a contact or card cue
+//! within 48 characters, `aws` within 96/160) is measured across a finding longer than its
+//! marker. Markers themselves are never cues.
 
 mod anchors;
 mod aws;
