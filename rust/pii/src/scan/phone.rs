@@ -318,19 +318,21 @@ fn cue(t: &[u8], s: usize, e: usize, cues: &[(&str, bool)]) -> bool {
             let c = c.as_bytes();
             w.windows(c.len()).enumerate().any(|(i, x)| {
                 let at = base + i;
+                if x != c {
+                    return false;
+                }
                 // a marker of redacted text (`<PHONE>`, `<CREDIT_CARD>`) is no cue: the text
                 // redacted again must find what the first pass found, no more
-                let marker = at > 0 && matches!(t[at - 1], b'<' | b'_')
+                let marker = (at > 0 && matches!(t[at - 1], b'<' | b'_'))
                     || t.get(at + c.len()) == Some(&b'>');
-                x == c
-                    && !marker
-                    && (!word || at == 0 || !t[at - 1].is_ascii_alphabetic())
-                    && !(c == b"call" && {
-                        let rest = &w[i + 4..];
-                        let rest = rest.strip_prefix(b" ").unwrap_or(rest);
-                        let rest = rest.strip_prefix(b"_").unwrap_or(rest);
-                        rest.starts_with(b"id")
-                    })
+                let starts_word = !word || at == 0 || !t[at - 1].is_ascii_alphabetic();
+                let call_id = c == b"call" && {
+                    let rest = &w[i + 4..];
+                    let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+                    let rest = rest.strip_prefix(b"_").unwrap_or(rest);
+                    rest.starts_with(b"id")
+                };
+                !marker && starts_word && !call_id
             })
         })
     };
