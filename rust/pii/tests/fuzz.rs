@@ -460,15 +460,13 @@ proptest! {
 /// * a candidate glued to a marker: the scan treats findings as boundaries where they are
 ///   known when the candidate is looked at (literal anchors and `@`s get a second look once
 ///   every finding is known, numbers do not; see `src/scan/`);
-/// * a keyword window: a phone number written without separators needs a phone keyword
-///   within 32 bytes before it, an AWS secret access key an `aws`/`secret` keyword within 96
-///   bytes before or 160 after. Those distances are measured in the text as given, so a
-///   finding between keyword and candidate that is longer than its marker (a PEM block, an
-///   email address) can bring the candidate into range once it is a marker.
-/// A finding the first pass could not make because its keyword or contact cue was farther
-/// than the window, and the redaction of something in between (a finding longer than its
-/// marker) brought it within: phones made by a cue, cards made by a card cue (not by their
-/// issuer), AWS secrets by the `aws` window.
+/// * a keyword window: a phone number the plans alone do not make (bare digits, no trunk
+///   prefix, ...) needs a contact cue within 48 characters before it (24 bytes after), a card
+///   not known by its issuer a card cue, an AWS secret access key an `aws`/`secret` keyword
+///   within 96 bytes before or 160 after. Those distances are measured in the text as given,
+///   so a finding between cue and candidate that is longer than its marker (a PEM block, an
+///   email address) can bring the candidate into range once it is a marker. Markers
+///   themselves are never cues.
 fn keyword_window(kind: &str, found: &str) -> bool {
     let digits: Vec<u8> = found.bytes().filter(u8::is_ascii_digit).collect();
     match kind {
