@@ -38,6 +38,7 @@ const FIXTURES: &[&str] = &[
     "openllmetry_openai_events.json",
     "openllmetry_openai_v0_47.json",
     "pydantic_ai.json",
+    "pydantic_ai_logfire.json",
     "semantic_kernel.json",
     "strands.json",
     "vercel_ai_v4.json",
