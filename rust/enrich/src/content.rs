@@ -148,6 +148,13 @@ fn flattened_calls(
         .collect()
 }
 
+/// A flattened tool message (its id, its content as text) as the one part it holds: the
+/// response, JSON where it is.
+fn tool_response(id: &str, content: Option<&str>) -> Json {
+    let response = content.map_or(Json::Null, json_or_text);
+    json!({"type": "tool_call_response", "id": id, "response": response})
+}
+
 /// A legacy `content` (text, or OpenAI/Anthropic-style parts) as semconv parts.
 fn content_parts(content: &Json) -> Vec<Json> {
     match content {
@@ -297,11 +304,8 @@ pub(crate) fn build<'a>(item: &'a Item<'a>) -> Content<'a> {
                         })
                         .unwrap_or_default();
                     parts.extend(flattened_calls(f, "tool_calls.", "id", "name", "arguments"));
-                    if role == "tool" {
-                        if let Some(id) = f.get("tool_call_id") {
-                            let response = f.get("content").map_or(Json::Null, |t| json_or_text(t));
-                            parts = vec![json!({"type": "tool_call_response", "id": id, "response": response})];
-                        }
+                    if let (Some(id), "tool") = (f.get("tool_call_id"), role) {
+                        parts = vec![tool_response(id, f.get("content").map(String::as_str))];
                     }
                     json!({"role": role, "parts": parts})
                 })
@@ -338,9 +342,12 @@ pub(crate) fn build<'a>(item: &'a Item<'a>) -> Content<'a> {
                 .enumerate()
                 .map(|(i, f)| {
                     let get = |k: &str| f.get(k).map(String::as_str);
-                    let role = get("message.role").unwrap_or(if out { "assistant" } else { "user" });
-                    let mut parts: Vec<Json> = get("message.content").map(text).into_iter().collect();
-                    let mut contents: BTreeMap<usize, (Option<&str>, Option<&str>)> = BTreeMap::new();
+                    let role =
+                        get("message.role").unwrap_or(if out { "assistant" } else { "user" });
+                    let mut parts: Vec<Json> =
+                        get("message.content").map(text).into_iter().collect();
+                    let mut contents: BTreeMap<usize, (Option<&str>, Option<&str>)> =
+                        BTreeMap::new();
                     for (k, v) in f {
                         if let Some((m, rest)) = indexed(k, "message.contents.") {
                             let e = contents.entry(m).or_default();
@@ -363,11 +370,8 @@ pub(crate) fn build<'a>(item: &'a Item<'a>) -> Content<'a> {
                         "tool_call.function.name",
                         "tool_call.function.arguments",
                     ));
-                    if role == "tool" {
-                        if let Some(id) = get("message.tool_call_id") {
-                            let response = get("message.content").map_or(Json::Null, json_or_text);
-                            parts = vec![json!({"type": "tool_call_response", "id": id, "response": response})];
-                        }
+                    if let (Some(id), "tool") = (get("message.tool_call_id"), role) {
+                        parts = vec![tool_response(id, get("message.content"))];
                     }
                     if out {
                         output_message(role, parts, finish_reasons.get(i).map(String::as_str))
