@@ -3,6 +3,10 @@
 //! number without separators, and the numbers people write that no plan we check accepts,
 //! only beside a contact cue in one of the major languages.
 
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
 use super::groups::{Group, MAX_FINDING_GROUPS};
 use crate::validate;
 
@@ -297,11 +301,36 @@ const CARD_CUES: &[(&str, bool)] = &[
     ("कार्ड", false),
 ];
 
-/// True when a cue of `cues` lies within the 48 characters before `s` (room for a name
-/// between a sign-off and the number, in any script) or within the 24 bytes after `e` (any
-/// ASCII case). `call` before `id` is a call id, not a cue; nor is a word of a marker
-/// (`<PHONE>`, `<CREDIT_CARD>`).
-fn cue(t: &[u8], s: usize, e: usize, cues: &[(&str, bool)]) -> bool {
+/// A list of cues compiled once: one automaton over all of them, ASCII case-insensitive
+/// (non-ASCII bytes compare exactly, as the lists are written in lower case), reporting
+/// overlapping matches so that every occurrence of every cue is seen, as a comparison at
+/// every position would.
+struct Cues {
+    ac: AhoCorasick,
+    words: Vec<bool>,
+}
+
+impl Cues {
+    fn new(cues: &[(&str, bool)]) -> Cues {
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(cues.iter().map(|(c, _)| c))
+            .expect("cue words compile");
+        Cues {
+            ac,
+            words: cues.iter().map(|(_, w)| *w).collect(),
+        }
+    }
+}
+
+static PHONE: LazyLock<Cues> = LazyLock::new(|| Cues::new(PHONE_CUES));
+static CARD: LazyLock<Cues> = LazyLock::new(|| Cues::new(CARD_CUES));
+
+/// Where the cue window before a number at `s` starts: 48 characters back (room for a name
+/// between a sign-off and the number, in any script).
+fn window_start(t: &[u8], s: usize) -> usize {
     let mut bs = s;
     let mut chars = 0;
     while bs > 0 && chars < 48 {
@@ -311,48 +340,157 @@ fn cue(t: &[u8], s: usize, e: usize, cues: &[(&str, bool)]) -> bool {
             chars += 1;
         }
     }
+    bs
+}
+
+/// Whether the cue `c` found at `at..at + c.len()` of `t`, inside the window `..we`, counts:
+/// a word cue must start a word; `call` before `id` is a call id; a word of a marker of
+/// redacted text (`<PHONE>`, `<CREDIT_CARD>`) is no cue, so that the text redacted again
+/// finds what the first pass found, no more.
+fn counts(t: &[u8], at: usize, len: usize, word: bool, we: usize) -> bool {
+    let marker = (at > 0 && matches!(t[at - 1], b'<' | b'_')) || t.get(at + len) == Some(&b'>');
+    let starts_word = !word || at == 0 || !t[at - 1].is_ascii_alphabetic();
+    let call_id = t[at..at + len].eq_ignore_ascii_case(b"call") && {
+        let rest = &t[at + len..we];
+        let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+        let rest = rest.strip_prefix(b"_").unwrap_or(rest);
+        rest.len() >= 2 && rest[..2].eq_ignore_ascii_case(b"id")
+    };
+    !marker && starts_word && !call_id
+}
+
+/// True when a cue of `cues` lies within the 48 characters before `s` or within the 24
+/// bytes after `e` (any ASCII case), and [`counts`].
+fn cue(t: &[u8], s: usize, e: usize, cues: &Cues) -> bool {
     let ae = (e + 24).min(t.len());
-    let found = |base: usize, w: &[u8]| {
-        let w = w.to_ascii_lowercase();
-        cues.iter().any(|(c, word)| {
-            let c = c.as_bytes();
-            w.windows(c.len()).enumerate().any(|(i, x)| {
-                let at = base + i;
-                if x != c {
-                    return false;
-                }
-                // a marker of redacted text (`<PHONE>`, `<CREDIT_CARD>`) is no cue: the text
-                // redacted again must find what the first pass found, no more
-                let marker = (at > 0 && matches!(t[at - 1], b'<' | b'_'))
-                    || t.get(at + c.len()) == Some(&b'>');
-                let starts_word = !word || at == 0 || !t[at - 1].is_ascii_alphabetic();
-                let call_id = c == b"call" && {
-                    let rest = &w[i + 4..];
-                    let rest = rest.strip_prefix(b" ").unwrap_or(rest);
-                    let rest = rest.strip_prefix(b"_").unwrap_or(rest);
-                    rest.starts_with(b"id")
-                };
-                !marker && starts_word && !call_id
-            })
+    let found = |ws: usize, we: usize| {
+        cues.ac.find_overlapping_iter(&t[ws..we]).any(|m| {
+            let word = cues.words[m.pattern().as_usize()];
+            counts(t, ws + m.start(), m.len(), word, we)
         })
     };
-    found(bs, &t[bs..s]) || found(e, &t[e..ae])
+    found(window_start(t, s), s) || found(e, ae)
 }
 
 /// A contact cue ([`PHONE_CUES`]) near the number at `s..e`.
 pub(super) fn phone_cue(t: &[u8], s: usize, e: usize) -> bool {
-    cue(t, s, e, PHONE_CUES)
+    cue(t, s, e, &PHONE)
 }
 
 /// A card cue ([`CARD_CUES`]) near the number at `s..e`.
 pub(super) fn card_cue(t: &[u8], s: usize, e: usize) -> bool {
-    cue(t, s, e, CARD_CUES)
+    cue(t, s, e, &CARD)
 }
 
 #[cfg(test)]
 mod tests {
     use crate::detectors::Builtin;
     use crate::scan::tests::one;
+
+    /// The cue search as first written: every cue compared at every position of the window,
+    /// lowered to ASCII lower case. The automaton must agree with it everywhere.
+    fn reference_cue(t: &[u8], s: usize, e: usize, cues: &[(&str, bool)]) -> bool {
+        let bs = super::window_start(t, s);
+        let ae = (e + 24).min(t.len());
+        let found = |base: usize, w: &[u8]| {
+            let w = w.to_ascii_lowercase();
+            cues.iter().any(|(c, word)| {
+                let c = c.as_bytes();
+                w.windows(c.len()).enumerate().any(|(i, x)| {
+                    let at = base + i;
+                    if x != c {
+                        return false;
+                    }
+                    let marker = (at > 0 && matches!(t[at - 1], b'<' | b'_'))
+                        || t.get(at + c.len()) == Some(&b'>');
+                    let starts_word = !word || at == 0 || !t[at - 1].is_ascii_alphabetic();
+                    let call_id = c == b"call" && {
+                        let rest = &w[i + 4..];
+                        let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+                        let rest = rest.strip_prefix(b"_").unwrap_or(rest);
+                        rest.starts_with(b"id")
+                    };
+                    !marker && starts_word && !call_id
+                })
+            })
+        };
+        found(bs, &t[bs..s]) || found(e, &t[e..ae])
+    }
+
+    /// Pieces of text near cues: the cue words in several cases, what makes a cue not count
+    /// (letters before it, markers, `id` after `call`), digits and other scripts.
+    fn piece() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let words: Vec<String> = super::PHONE_CUES
+            .iter()
+            .chain(super::CARD_CUES)
+            .flat_map(|(c, _)| {
+                let mut title = c.to_string();
+                if let Some(f) = title.get_mut(..1) {
+                    f.make_ascii_uppercase();
+                }
+                [c.to_string(), c.to_ascii_uppercase(), title]
+            })
+            .collect();
+        let other = [
+            " ",
+            "  ",
+            "<",
+            ">",
+            "_",
+            "id",
+            "ID",
+            "Id",
+            "i",
+            "x",
+            "ho",
+            "é",
+            "É",
+            "電",
+            "0",
+            "415 555 0134",
+            "\n",
+            ":",
+            "call",
+            "CALL",
+            "Call",
+            "tel",
+            "card",
+        ]
+        .map(String::from)
+        .to_vec();
+        prop_oneof![
+            1 => proptest::sample::select(words),
+            2 => proptest::sample::select(other),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The automaton finds a cue exactly where the reference does, for phones and cards,
+        /// at any place of the number in the text.
+        #[test]
+        fn cue_search_equals_the_reference(
+            parts in proptest::collection::vec(piece(), 0..16),
+            a in 0.0f64..=1.0,
+            b in 0.0f64..=1.0,
+        ) {
+            let text = parts.concat();
+            let t = text.as_bytes();
+            let at = |f: f64| (f * t.len() as f64) as usize;
+            let (s, e) = (at(a.min(b)), at(a.max(b)));
+            proptest::prop_assert_eq!(
+                super::phone_cue(t, s, e),
+                reference_cue(t, s, e, super::PHONE_CUES),
+                "phone {:?} {}..{}", text, s, e
+            );
+            proptest::prop_assert_eq!(
+                super::card_cue(t, s, e),
+                reference_cue(t, s, e, super::CARD_CUES),
+                "card {:?} {}..{}", text, s, e
+            );
+        }
+    }
 
     #[test]
     fn phones() {
