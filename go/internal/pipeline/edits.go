@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -554,8 +555,12 @@ func applyItem(in *Interest, t *target, edits []edit) {
 		})
 		g = skipGroup(edits, deletes, g, sub)
 	}
-	// Grow the item's attribute map once instead of once per new key.
-	t.attrs.EnsureCapacity(t.attrs.Len() + adds)
+	// Grow the item's attribute map once instead of once per new key, to a power of two as
+	// append does: the next stage of ours adds its keys to the same items (cost after
+	// tokens after enrichment), and then finds room instead of copying the map again.
+	if adds > 0 {
+		t.attrs.EnsureCapacity(roomFor(t.attrs.Len() + adds))
+	}
 	var srcs renames
 	srcs.collect(t.attrs, edits)
 	for i := range edits {
@@ -580,6 +585,12 @@ func applyItem(in *Interest, t *target, edits []edit) {
 			t.setField(e.sub, e.field, e.val.s)
 		}
 	}
+}
+
+// roomFor is the capacity an attribute map grows to when it must hold n: the next power of
+// two, at least 16.
+func roomFor(n int) int {
+	return max(16, 1<<bits.Len(uint(n-1)))
 }
 
 // renames are the values an item's keyed deletes are about to drop. A keyed set of the same
