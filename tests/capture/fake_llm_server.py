@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 OPENAI_CHAT_MODEL = "gpt-4o-2024-08-06"
 OPENAI_EMBED_MODEL = "text-embedding-3-small"
 ANTHROPIC_MODEL = "claude-sonnet-4-20250514"
+GEMINI_MODEL = "gemini-2.5-flash"
 
 FAKE_USAGE = {
     "openai_chat": {
@@ -33,6 +34,14 @@ FAKE_USAGE = {
         "output_tokens": 56,
         "output_tokens_details": {"reasoning_tokens": 20},
         "total_tokens": 1290,
+    },
+    # Gemini API (generativelanguage): prompt includes cached; candidates exclude thoughts.
+    "gemini": {
+        "promptTokenCount": 1234,
+        "cachedContentTokenCount": 1000,
+        "candidatesTokenCount": 36,
+        "thoughtsTokenCount": 20,
+        "totalTokenCount": 1290,
     },
     "anthropic_messages": {
         "input_tokens": 100,
@@ -286,6 +295,13 @@ class Handler(BaseHTTPRequestHandler):
                 ev("response.completed", response=resp)
                 return
             return self._send_json(_openai_responses(req))
+        if path.endswith(":generateContent"):
+            return self._send_json(_gemini_response(req, path))
+        if path.endswith(":streamGenerateContent"):
+            self._start_sse()
+            for c in _gemini_stream_chunks(req, path):
+                self._sse(json.dumps(c))
+            return
         if path.endswith("/messages"):
             if req.get("stream"):
                 self._start_sse()
@@ -294,6 +310,42 @@ class Handler(BaseHTTPRequestHandler):
                 return
             return self._send_json(_anthropic_message(req))
         self._send_json({"error": {"message": f"unknown path {path}"}}, status=404)
+
+
+def _gemini_answered(req):
+    """True when the last content carries a function response: the final answer is due."""
+    contents = req.get("contents") or []
+    return bool(contents) and any("functionResponse" in p for p in contents[-1].get("parts") or [])
+
+
+def _gemini_response(req, path):
+    """A generateContent response of the Gemini API (REST, camelCase)."""
+    model = path.rsplit("/", 1)[-1].split(":")[0]
+    tools = req.get("tools") or []
+    decls = [d for t in tools for d in (t.get("functionDeclarations") or [])]
+    if decls and not _gemini_answered(req):
+        parts = [{"functionCall": {"name": decls[0].get("name", "get_weather"), "args": {"city": "Paris"}}}]
+    else:
+        parts = [{"text": CHAT_TEXT}]
+    return {
+        "candidates": [{"content": {"role": "model", "parts": parts}, "finishReason": "STOP", "index": 0}],
+        "usageMetadata": dict(FAKE_USAGE["gemini"]),
+        "modelVersion": model,
+        "responseId": "gemini-resp-1",
+    }
+
+
+def _gemini_stream_chunks(req, path):
+    """streamGenerateContent: the text in two chunks; usage so far in each, all of it last."""
+    whole = _gemini_response(req, path)
+    first, rest = CHAT_TEXT[:11], CHAT_TEXT[11:]
+    u = FAKE_USAGE["gemini"]
+    head = {"promptTokenCount": u["promptTokenCount"], "totalTokenCount": u["promptTokenCount"]}
+    c1 = {"candidates": [{"content": {"role": "model", "parts": [{"text": first}]}, "index": 0}],
+          "usageMetadata": head, "modelVersion": whole["modelVersion"], "responseId": whole["responseId"]}
+    c2 = dict(whole, candidates=[{"content": {"role": "model", "parts": [{"text": rest}]},
+                                  "finishReason": "STOP", "index": 0}])
+    return [c1, c2]
 
 
 def start_server(port=0):

@@ -2,13 +2,13 @@
 # Regenerate every fixture in rust/enrich/tests/data/captured/ from real instrumentation libraries
 # running offline against fake_llm_server.py. Needs python3 (3.11), node >= 20, npm, and the package
 # registries. Venvs go to $VENV_ROOT (default /tmp), node projects to $NODE_ROOT (default /tmp/capture-node).
-# Usage: bash tests/capture/run_all.sh [group ...]   groups: v2 tl tlold oi lit lf lf3 anthropic_sdk pai lfpai lc oaa oaatl strands li hs sk agno adk mlflow crew node
+# Usage: bash tests/capture/run_all.sh [group ...]   groups: v2 gg tl tlold oi lit lf lf3 anthropic_sdk pai lfpai lc oaa oaatl strands li hs sk agno adk mlflow crew node
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 VENV_ROOT="${VENV_ROOT:-/tmp}"
 NODE_ROOT="${NODE_ROOT:-/tmp/capture-node}"
 GROUPS_TO_RUN=("$@")
-[ ${#GROUPS_TO_RUN[@]} -eq 0 ] && GROUPS_TO_RUN=(v2 tl tlold oi lit lf lf3 anthropic_sdk pai lfpai lc oaa oaatl strands li hs sk agno adk mlflow crew node)
+[ ${#GROUPS_TO_RUN[@]} -eq 0 ] && GROUPS_TO_RUN=(v2 gg tl tlold oi lit lf lf3 anthropic_sdk pai lfpai lc oaa oaatl strands li hs sk agno adk mlflow crew node)
 cd "$HERE"
 
 venv() {  # venv <group> -> prints python path, creating the venv from requirements/<group>.txt once
@@ -31,6 +31,9 @@ for g in "${GROUPS_TO_RUN[@]}"; do
       "$py" -m pip install -q "opentelemetry-util-genai==0.4b0"
       "$py" capture_openai_v2.py default
       "$py" -m pip install -q "opentelemetry-util-genai==1.1b0" ;;
+    gg)  # opentelemetry-instrumentation-google-genai (util-genai 1.x) against the fake Gemini API
+      py=$(venv gg)
+      for v in latest default; do "$py" capture_google_genai.py $v; done ;;
     tl)
       py=$(venv tl)
       for p in openai anthropic; do "$py" capture_openllmetry.py $p attributes; "$py" capture_openllmetry.py $p events; done ;;

@@ -3,6 +3,7 @@
 //! server returned:
 //!   OpenAI chat: prompt 1234 (1000 cached), completion 56 (20 reasoning); embeddings: 8.
 //!   Anthropic: input 100 + cache read 2000 + cache write 300 = 2400 inclusive, output 50.
+//!   Gemini: prompt 1234 (1000 cached), candidates 36 + thoughts 20 = output 56.
 
 mod common;
 
@@ -14,6 +15,8 @@ const FIXTURES: &[&str] = &[
     "anthropic_sdk.json",
     "crewai_openinference.json",
     "google_adk.json",
+    "google_genai_default.json",
+    "google_genai_latest.json",
     "haystack_openinference.json",
     "langchain_openinference.json",
     "langchain_openllmetry.json",
@@ -150,6 +153,24 @@ fn every_captured_llm_call_normalizes_to_the_server_numbers() {
                         "{ctx}"
                     );
                 }
+                "gcp.gemini" => {
+                    // Gemini's candidatesTokenCount excludes the thoughts: the semconv output
+                    // includes them (the instrumentation adds them itself since 1.3b0)
+                    assert_eq!(input, 1234, "{ctx}");
+                    assert_eq!(int(&o, "gen_ai.usage.output_tokens"), Some(56), "{ctx}");
+                    assert_eq!(
+                        int(&o, "gen_ai.usage.cache_read.input_tokens"),
+                        Some(1000),
+                        "{ctx}"
+                    );
+                    assert_eq!(
+                        int(&o, "gen_ai.usage.reasoning.output_tokens"),
+                        Some(20),
+                        "{ctx}"
+                    );
+                    assert_eq!(family, "gemini-2.5-flash", "{ctx}");
+                    assert_eq!(op, "generate_content", "{ctx}");
+                }
                 other => panic!("unexpected provider {other:?} in {ctx}"),
             }
             assert!(o.get("llm_observatory.source").is_some(), "{ctx}");
@@ -201,6 +222,8 @@ fn vercel_wrapper_spans_are_flagged_not_double_counted() {
 #[test]
 fn genai_events_as_logs_are_recognised() {
     for file in [
+        "google_genai_default.json",
+        "google_genai_latest.json",
         "openai_v2_default.json",
         "openai_v2_latest.json",
         "openllmetry_openai_events.json",
