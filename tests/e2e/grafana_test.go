@@ -131,6 +131,11 @@ func TestGrafanaGenAIDashboardConfig(t *testing.T) {
 		"gen_ai.usage.prompt_tokens": 10, "gen_ai.usage.completion_tokens": 0,
 	})
 	failed.Status().SetCode(ptrace.StatusCodeError)
+	// a Strands agent's streamed model call: its time to first token in integer milliseconds
+	newSpan(rs.ScopeSpans().At(0), "chat", map[string]any{
+		"gen_ai.operation.name": "chat", "gen_ai.system": "strands-agents", "gen_ai.request.model": "gpt-4o",
+		"gen_ai.usage.input_tokens": 20, "gen_ai.usage.output_tokens": 2, "gen_ai.server.time_to_first_token": 500,
+	}).SetSpanID(pcommon.SpanID{11})
 	// an OpenLIT app: its SDK records these metrics itself
 	rs = td.ResourceSpans().AppendEmpty()
 	rs.Resource().Attributes().PutStr("service.name", "openlit-app")
@@ -141,9 +146,9 @@ func TestGrafanaGenAIDashboardConfig(t *testing.T) {
 	})
 	c.sendTracesHTTP(t, td)
 
-	spans := gw.waitSpans(t, c, 7)
+	spans := gw.waitSpans(t, c, 8)
 	var wantCost float64
-	for _, name := range []string{"openai.chat", "ChatOpenAI", "ai.generateText.doGenerate", "ai.streamText.doStream", "openai.chat failed"} {
+	for _, name := range []string{"openai.chat", "ChatOpenAI", "ai.generateText.doGenerate", "ai.streamText.doStream", "openai.chat failed", "chat"} {
 		wantCost += attr(t, spans[name][0], "gen_ai.usage.cost.amount").Double()
 	}
 	if _, ok := spans["GET /health"][0].Attributes().Get("telemetry.sdk.name"); ok {
@@ -174,11 +179,11 @@ func TestGrafanaGenAIDashboardConfig(t *testing.T) {
 		gw.mu.Lock()
 		series = promSeries(t, gw.metrics)
 		gw.mu.Unlock()
-		if n, _, _ := total("gen_ai_client_operation_duration_seconds", nil); n >= 5 {
+		if n, _, _ := total("gen_ai_client_operation_duration_seconds", nil); n >= 6 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the dashboard's request count never reached 5: %d series", len(series))
+			t.Fatalf("the dashboard's request count never reached 6: %d series", len(series))
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -188,8 +193,8 @@ func TestGrafanaGenAIDashboardConfig(t *testing.T) {
 	series = promSeries(t, gw.metrics)
 	gw.mu.Unlock()
 	openlit := map[string]string{"telemetry_sdk_name": "openlit"}
-	if n, _, _ := total("gen_ai_client_operation_duration_seconds", openlit); n != 5 {
-		t.Errorf("Total Requests: %d, want 5 (not the OpenLIT app's, not the health check)", n)
+	if n, _, _ := total("gen_ai_client_operation_duration_seconds", openlit); n != 6 {
+		t.Errorf("Total Requests: %d, want 6 (not the OpenLIT app's, not the health check)", n)
 	}
 	if n, _, _ := total("gen_ai_client_operation_duration_seconds", map[string]string{"service_name": "openlit-app"}); n != 0 {
 		t.Errorf("the OpenLIT app's call was counted: %d", n)
@@ -197,26 +202,26 @@ func TestGrafanaGenAIDashboardConfig(t *testing.T) {
 	if n, _, _ := total("gen_ai_client_operation_duration_seconds", map[string]string{"error_type": "_OTHER", "service_name": "batch-jobs", "deployment_environment": "default"}); n != 1 {
 		t.Errorf("Error Rate: %d failed calls with error_type, want 1", n)
 	}
-	if n, sum, _ := total("gen_ai_usage_cost_USD", openlit); n != 5 || math.Abs(sum-wantCost) > 1e-12 {
-		t.Errorf("Total Usage Cost: %d calls, %.12g USD; want 5, %.12g", n, sum, wantCost)
+	if n, sum, _ := total("gen_ai_usage_cost_USD", openlit); n != 6 || math.Abs(sum-wantCost) > 1e-12 {
+		t.Errorf("Total Usage Cost: %d calls, %.12g USD; want 6, %.12g", n, sum, wantCost)
 	}
 	if n, sum, _ := total("gen_ai_client_token_usage", map[string]string{"gen_ai_token_type": "input", "service_name": "chat-api", "deployment_environment": "prod"}); n != 4 || sum < 3050 {
 		t.Errorf("input tokens of chat-api in prod: %d calls, %v tokens", n, sum)
 	}
-	if n, _, _ := total("gen_ai_client_token_usage", map[string]string{"gen_ai_token_type": "output"}); n != 5 {
-		t.Errorf("output token points: %d calls, want 5", n)
+	if n, _, _ := total("gen_ai_client_token_usage", map[string]string{"gen_ai_token_type": "output"}); n != 6 {
+		t.Errorf("output token points: %d calls, want 6", n)
 	}
 	if n, _, _ := total("gen_ai_client_operation_duration_seconds", map[string]string{"gen_ai_request_model": "gpt-4o-mini", "gen_ai_provider_name": "openai", "gen_ai_system": "openai", "gen_ai_operation_name": "chat"}); n != 1 {
 		t.Errorf("the OpenInference call (response model only) by model: %d", n)
 	}
-	if n, sum, _ := total("gen_ai_server_time_to_first_token_seconds", nil); n != 1 || sum != 0.25 {
-		t.Errorf("Time to First Token: %d streams, %v s; want 1, 0.25", n, sum)
+	if n, sum, _ := total("gen_ai_server_time_to_first_token_seconds", nil); n != 2 || sum != 0.75 {
+		t.Errorf("Time to First Token: %d streams, %v s; want 2, 0.25 + 0.5", n, sum)
 	}
 	if _, in, _ := total("gen_ai_usage_input_tokens_total", nil); in < 3060 {
 		t.Errorf("gen_ai_usage_input_tokens_total = %v", in)
 	}
-	if _, reqs, _ := total("gen_ai_requests_total", map[string]string{"gen_ai_system": "openai"}); reqs != 5 {
-		t.Errorf("gen_ai_requests_total = %v, want 5", reqs)
+	if _, reqs, _ := total("gen_ai_requests_total", map[string]string{"gen_ai_system": "openai"}); reqs != 6 {
+		t.Errorf("gen_ai_requests_total = %v, want 6", reqs)
 	}
 	for _, p := range series {
 		if p.temp != pmetric.AggregationTemporalityCumulative {
@@ -251,6 +256,6 @@ func TestGrafanaGenAIDashboardConfig(t *testing.T) {
 	if paths["/otlp/v1/traces"] == 0 || paths["/otlp/v1/metrics"] == 0 {
 		t.Errorf("requests by path: %v", paths)
 	}
-	t.Logf("%d series; cost %.6g USD over 5 calls; requests by path %v", len(series), wantCost, paths)
+	t.Logf("%d series; cost %.6g USD over 6 calls; requests by path %v", len(series), wantCost, paths)
 }
 

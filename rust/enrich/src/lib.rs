@@ -410,6 +410,12 @@ impl Enricher {
             );
         }
 
+        w.merge(
+            a::GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+            at.at(S::TimeToFirstChunk),
+            f.first_chunk.map(NewValue::Double),
+            false,
+        );
         if let Some(m) = &parsed {
             w.edits
                 .set_str(item.index, a::LLMO_MODEL_CANONICAL, &m.canonical);

@@ -196,3 +196,58 @@ fn mlflow_tracing() {
         chain.attrs
     );
 }
+
+/// Time to the first chunk of a streamed response, under each convention's name and unit,
+/// becomes the semconv `gen_ai.response.time_to_first_chunk` in seconds; the semconv value,
+/// where present, is never replaced; a value of the wrong type is counted, not read.
+#[test]
+fn time_to_first_chunk() {
+    let ttfc = |extra: &Value| {
+        let mut a = extra.clone();
+        a["gen_ai.provider.name"] = json!("openai");
+        let o = chat(a);
+        (o.get("gen_ai.response.time_to_first_chunk").cloned(), o)
+    };
+    for (extra, want) in [
+        // PydanticAI, Vercel AI SDK 7: the semconv metric's name, seconds
+        (
+            json!({"gen_ai.client.operation.time_to_first_chunk": 0.25}),
+            json!(0.25),
+        ),
+        // OpenLIT: seconds, a double
+        (
+            json!({"gen_ai.server.time_to_first_token": 0.031}),
+            json!(0.031),
+        ),
+        // Strands: the same key in milliseconds, an integer
+        (
+            json!({"gen_ai.server.time_to_first_token": 378}),
+            json!(0.378),
+        ),
+        // Vercel AI SDK 4-7 (legacy attributes): milliseconds
+        (json!({"ai.response.msToFirstChunk": 250.0}), json!(0.25)),
+        // semconv and another: the semconv value stays
+        (
+            json!({"gen_ai.response.time_to_first_chunk": 0.5, "ai.response.msToFirstChunk": 250.0}),
+            json!(0.5),
+        ),
+    ] {
+        let (got, o) = ttfc(&extra);
+        assert_eq!(got, Some(want), "{extra}: {:#?}", o.attrs);
+    }
+    // wrong types and negative values: not read, counted invalid
+    for bad in [
+        json!({"ai.response.msToFirstChunk": "fast"}),
+        json!({"gen_ai.server.time_to_first_token": -1.0}),
+    ] {
+        let (got, o) = ttfc(&bad);
+        assert_eq!(got, None, "{bad}");
+        assert!(
+            o.counters
+                .iter()
+                .any(|(k, n)| k == "invalid_values" && *n == 1),
+            "{bad}: {:?}",
+            o.counters
+        );
+    }
+}

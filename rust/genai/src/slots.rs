@@ -94,7 +94,13 @@ slots! {
     LitCost = "gen_ai.usage.cost",
     LitSdkVersion = "gen_ai.sdk.version",
     LitApplicationName = "gen_ai.application_name",
+    // seconds (OpenLIT), milliseconds as an integer (Strands)
     LitTimeToFirstToken = "gen_ai.server.time_to_first_token",
+    // time to first chunk: semconv; the semconv metric's name, which PydanticAI and Vercel
+    // AI SDK 7 write on spans (s); Vercel AI SDK before 7 (ms)
+    TimeToFirstChunk = a::GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+    ClientTimeToFirstChunk = "gen_ai.client.operation.time_to_first_chunk",
+    AiMsToFirstChunk = "ai.response.msToFirstChunk",
     // vendor SDKs
     VendorCacheWrite = "gen_ai.usage.cache_write.input_tokens",
     // PydanticAI: the provider's usage details, verbatim (`gen_ai.aggregated_usage.*` on

@@ -93,6 +93,8 @@ pub struct Found<'a> {
     pub correct_input: bool,
     /// Wrapper span whose usage repeats its children's.
     pub aggregate: bool,
+    /// Seconds to the first chunk of a streamed response, from any convention.
+    pub first_chunk: Option<f64>,
     /// Source attribute keys whose values moved into normalized names.
     pub consumed: Vec<&'static str>,
     /// Attribute values of the wrong type.
@@ -290,7 +292,51 @@ pub fn read_all<'b, 'a>(
     openlit(at, &mut f);
     mlflow(at, &mut f);
     vendor(at, &mut f);
+    first_chunk(at, &mut f);
     f
+}
+
+/// A number of seconds (`scale` 1) or milliseconds (`scale` 1000) as seconds: finite and not
+/// negative, or nothing.
+fn seconds(v: Option<&Value<'_>>, scale: f64) -> Option<f64> {
+    let x = match v? {
+        Value::Double(d) => *d,
+        Value::Int(i) => *i as f64,
+        _ => return None,
+    } / scale;
+    (x.is_finite() && x >= 0.0).then_some(x)
+}
+
+/// The time to the first chunk of a streamed response, under the names and units the
+/// conventions use: the semconv metric's name on spans (PydanticAI, Vercel AI SDK 7, seconds),
+/// `gen_ai.server.time_to_first_token` (OpenLIT in seconds, Strands in integer milliseconds),
+/// Vercel's `ai.response.msToFirstChunk` (milliseconds). Read only where the semconv attribute
+/// is absent; a value of the wrong type is counted invalid.
+fn first_chunk(at: &Attrs<'_, '_>, f: &mut Found<'_>) {
+    if at.has_at(S::TimeToFirstChunk) || f.first_chunk.is_some() {
+        return;
+    }
+    let lit = at.at(S::LitTimeToFirstToken);
+    let lit_scale = if matches!(lit, Some(Value::Int(_))) {
+        1000.0
+    } else {
+        1.0
+    };
+    for (slot, scale) in [
+        (S::ClientTimeToFirstChunk, 1.0),
+        (S::LitTimeToFirstToken, lit_scale),
+        (S::AiMsToFirstChunk, 1000.0),
+    ] {
+        let Some(v) = at.at(slot) else { continue };
+        match seconds(Some(v), scale) {
+            Some(x) => {
+                f.first_chunk = Some(x);
+                f.consumed.push(slot.key());
+                return;
+            }
+            None => f.invalid += 1,
+        }
+    }
 }
 
 fn custom<'b>(at: &Attrs<'b, '_>, mappings: &BTreeMap<String, String>, f: &mut Found<'b>) {
@@ -323,6 +369,10 @@ fn custom<'b>(at: &Attrs<'b, '_>, mappings: &BTreeMap<String, String>, f: &mut F
             a::GEN_AI_USAGE_REASONING_OUTPUT_TOKENS => {
                 fill(&mut f.usage.reasoning, tokens(at, from, &mut inv))
             }
+            a::GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK => match seconds(at.get(from), 1.0) {
+                Some(x) => fill(&mut f.first_chunk, Some(x)),
+                None => inv += 1,
+            },
             _ => {}
         }
         f.invalid += inv;

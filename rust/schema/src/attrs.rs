@@ -27,6 +27,8 @@ pub const GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: &str =
     "gen_ai.usage.cache_creation.input_tokens";
 /// Output tokens spent on reasoning (part of output_tokens).
 pub const GEN_AI_USAGE_REASONING_OUTPUT_TOKENS: &str = "gen_ai.usage.reasoning.output_tokens";
+/// Seconds from the request to the first chunk of a streamed response.
+pub const GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK: &str = "gen_ai.response.time_to_first_chunk";
 /// Chat history sent to the model, as the semconv JSON message array.
 pub const GEN_AI_INPUT_MESSAGES: &str = "gen_ai.input.messages";
 /// Messages returned by the model, as the semconv JSON message array.
@@ -54,6 +56,7 @@ pub const NORMALIZED: &[&str] = &[
     GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
     GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
     GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+    GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
 ];
 
 // --- llm_observatory.* (this project's additions) --------------------------------------
