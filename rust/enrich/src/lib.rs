@@ -53,6 +53,9 @@ const PREFIXES: &[&str] = &[
 /// Keys read only when the item is a candidate already.
 const CONTEXT_KEYS: &[&str] = &[
     "server.address",
+    // Logfire's spans of the OpenAI Agents SDK: which are model calls, and their usage JSON
+    "logfire.msg_template",
+    "usage",
     a::LLMO_SOURCE,
     "llm_observatory.original.gen_ai.usage.input_tokens",
 ];
@@ -251,7 +254,8 @@ impl Enricher {
             .str_at(S::OperationName)
             .or(f.operation.as_deref())
             .is_some_and(sources::structural_operation)
-            || matches!(traceloop_kind, Some("workflow" | "task" | "agent" | "tool"));
+            || matches!(traceloop_kind, Some("workflow" | "task" | "agent" | "tool"))
+            || sources::logfire_structure(&at);
         if !signal
             || (structural && !usage_present && f.usage.input.is_none() && f.usage.output.is_none())
         {

@@ -24,6 +24,7 @@ const FIXTURES: &[&str] = &[
     "llama_index_openinference.json",
     "mlflow.json",
     "langfuse_v3.json",
+    "openai_agents_logfire.json",
     "openai_agents_openinference.json",
     "openai_agents_openllmetry.json",
     "openai_v2_default.json",
@@ -399,4 +400,46 @@ fn llama_index_wrappers_are_not_calls() {
         }
     }
     assert_eq!((wrappers, streams), (2, 3));
+}
+
+/// The OpenAI Agents SDK as Logfire exports it: the model calls carry the semconv input and
+/// output counts, and the cache and reasoning counts only in the SDK's `usage` JSON, read from
+/// there; the agent runs, turns, tasks, functions and the trace span carry `gen_ai.system` (and
+/// the run's totals as `usage` JSON) but name no model: structure, left alone.
+#[test]
+fn logfire_openai_agents_calls_and_structure() {
+    let fx = load_fixture("openai_agents_logfire.json");
+    let (mut calls, mut structure) = (0, 0);
+    for span in fx["spans"].as_array().unwrap() {
+        let o = enrich(span);
+        let ctx = format!("{:?}: {:#?}", span["name"], o.attrs);
+        if span["attributes"].get("gen_ai.request.model").is_some() {
+            calls += 1;
+            for (k, v) in [
+                ("gen_ai.usage.input_tokens", 1234),
+                ("gen_ai.usage.output_tokens", 56),
+                ("gen_ai.usage.cache_read.input_tokens", 1000),
+                ("gen_ai.usage.reasoning.output_tokens", 20),
+            ] {
+                assert_eq!(int(&o, k), Some(v), "{k} {ctx}");
+            }
+            assert_eq!(
+                o.get("gen_ai.operation.name"),
+                Some(&json!("chat")),
+                "{ctx}"
+            );
+        } else {
+            structure += 1;
+            let before = span["attributes"].as_object().unwrap();
+            assert!(
+                o.attrs.iter().all(|(k, v)| before.get(k) == Some(v)),
+                "{ctx}"
+            );
+            assert!(
+                o.counters.iter().all(|(k, n)| k != "llm_items" || *n == 0),
+                "{ctx}"
+            );
+        }
+    }
+    assert_eq!((calls, structure), (3, 10));
 }

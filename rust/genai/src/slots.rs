@@ -116,6 +116,9 @@ slots! {
     CompletionDetailsReasoning = "gen_ai.usage.completion_tokens_details.reasoning_tokens",
     AdkReasoning = "gen_ai.usage.experimental.reasoning_tokens",
     StrandsCacheWrite = "gen_ai.usage.cache_write_input_tokens",
+    // Logfire (`logfire.instrument_openai_agents()`): its message template, the SDK's usage
+    LogfireTemplate = "logfire.msg_template",
+    LogfireUsage = "usage",
     // MLflow tracing's OTLP export (values JSON-encoded)
     MlSpanType = "mlflow.spanType",
     MlTokenUsage = "mlflow.chat.tokenUsage",

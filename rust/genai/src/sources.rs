@@ -35,6 +35,8 @@ pub enum Source {
     PydanticAi,
     /// MLflow tracing (`mlflow.spanType`, `mlflow.chat.tokenUsage`).
     MlFlow,
+    /// Logfire's spans of the OpenAI Agents SDK (`usage` JSON beside the semconv usage).
+    Logfire,
     /// A user-configured attribute mapping.
     Custom,
 }
@@ -51,6 +53,7 @@ impl Source {
             Source::VercelAi => "vercel_ai",
             Source::PydanticAi => "pydantic_ai",
             Source::MlFlow => "mlflow",
+            Source::Logfire => "logfire",
             Source::Langfuse => "langfuse",
             Source::VendorSdk => "vendor_sdk",
             Source::Custom => "custom",
@@ -291,6 +294,7 @@ pub fn read_all<'b, 'a>(
     openllmetry(at, &mut f);
     openlit(at, &mut f);
     mlflow(at, &mut f);
+    logfire_agents(at, &mut f);
     vendor(at, &mut f);
     first_chunk(at, &mut f);
     f
@@ -842,6 +846,52 @@ fn mlflow<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
         "mlflow.llm.model",
         "mlflow.llm.provider",
     ]);
+}
+
+/// True for a span Logfire made (`logfire.msg_template`) that names no model: the OpenAI
+/// Agents SDK's agent runs, turns, tasks, functions, handoffs and guardrails under
+/// `logfire.instrument_openai_agents()`. They carry `gen_ai.system` and the run's totals as a
+/// `usage` JSON, and are no model call.
+pub fn logfire_structure(at: &Attrs<'_, '_>) -> bool {
+    at.has_at(S::LogfireTemplate) && !at.has_at(S::RequestModel) && !at.has_at(S::ResponseModel)
+}
+
+/// Logfire's model-call spans of the OpenAI Agents SDK: the semconv input and output counts,
+/// and the rest of the SDK's usage only in a `usage` JSON (`input_tokens_details.cached_tokens`,
+/// `.cache_write_tokens`, `output_tokens_details.reasoning_tokens`), read from there.
+fn logfire_agents<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
+    if !at.has_at(S::LogfireTemplate) || logfire_structure(at) {
+        return;
+    }
+    let Some(serde_json::Value::Object(u)) = at
+        .str_at(S::LogfireUsage)
+        .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
+    else {
+        return;
+    };
+    let n = |outer: &str, k: &str| {
+        u.get(outer)
+            .and_then(|d| d.get(k))
+            .and_then(serde_json::Value::as_i64)
+            .filter(|n| *n >= 0)
+    };
+    f.saw(Source::Logfire);
+    let template = at.str_at(S::LogfireTemplate).unwrap_or_default();
+    if template.starts_with("Chat completion") || template.starts_with("Responses API") {
+        fill(&mut f.operation, Some("chat".into()));
+    }
+    fill(
+        &mut f.usage.cache_read,
+        n("input_tokens_details", "cached_tokens"),
+    );
+    fill(
+        &mut f.usage.cache_creation,
+        n("input_tokens_details", "cache_write_tokens").filter(|n| *n > 0),
+    );
+    fill(
+        &mut f.usage.reasoning,
+        n("output_tokens_details", "reasoning_tokens"),
+    );
 }
 
 fn vendor<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {

@@ -1,0 +1,53 @@
+"""Capture the OpenAI Agents SDK as Logfire exports it (logfire.instrument_openai_agents()),
+against the fake OpenAI server (Chat Completions API). Usage: python capture_logfire_openai_agents.py
+
+Logfire turns the SDK's own trace (agent, generation, function spans) into OTel spans; with
+`send_to_logfire=False` nothing leaves the process and an extra span processor hands the spans
+to the in-memory exporter: what Logfire's OTLP export carries. The SDK's own export to OpenAI's
+backend gets a fake key and no reachable host. Workload as capture_openai_agents.py.
+"""
+import capture_common as cc
+
+srv, base = cc.start_server()
+cc.set_fake_env(base)
+
+import logfire  # noqa: E402
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter  # noqa: E402
+
+sx = InMemorySpanExporter()
+logfire.configure(send_to_logfire=False, console=False, additional_span_processors=[SimpleSpanProcessor(sx)])
+logfire.instrument_openai_agents()
+
+from agents import (  # noqa: E402
+    Agent, OpenAIChatCompletionsModel, Runner, function_tool, set_tracing_export_api_key,
+)
+from openai import AsyncOpenAI  # noqa: E402
+
+set_tracing_export_api_key("sk-fake-key")
+client = AsyncOpenAI(base_url=base + "/v1", api_key="sk-fake-key")
+model = OpenAIChatCompletionsModel(model="gpt-4o", openai_client=client)
+
+agent = Agent(name="capital_agent", instructions="You are a helpful assistant.", model=model)
+assert Runner.run_sync(agent, "What is the capital of France?").final_output
+
+
+@function_tool
+def get_weather(location: str) -> str:
+    """Get the weather for a city."""
+    return f"Sunny in {location}"
+
+
+weather = Agent(name="weather_agent", instructions="Answer with the weather.", model=model,
+                tools=[get_weather])
+assert Runner.run_sync(weather, "What's the weather in Paris?").final_output
+logfire.force_flush()
+
+versions = cc.pkg_versions(["logfire", "openai-agents", "opentelemetry-sdk", "openai"])
+cc.write_fixture(
+    "openai_agents_logfire.json", versions[0],
+    "Python, logfire.configure(send_to_logfire=False) + logfire.instrument_openai_agents(); Runner.run_sync of"
+    " an agent (one model call) and of an agent with a function tool (two model calls around the tool),"
+    " Chat Completions model. Versions: " + ", ".join(versions),
+    {"chat (each model call)": cc.FAKE_USAGE["openai_chat"]},
+    sx, None)
