@@ -2,7 +2,8 @@
 fake OpenAI server. Usage: python capture_langchain.py <openinference|openllmetry>
 
 Workload: a ChatOpenAI invoke with a system and a user message, a streamed invoke
-(stream_usage), and a LangGraph ReAct agent with one tool (model call -> tool -> model call).
+(stream_usage), a LangGraph ReAct agent with one tool (model call -> tool -> model call), and
+an embedding of one query.
 The instrumentations write chain/agent spans around the model calls; those carry no usage of
 their own or repeat their children's.
 """
@@ -28,7 +29,7 @@ else:
 
 from langchain_core.messages import HumanMessage, SystemMessage  # noqa: E402
 from langchain_core.tools import tool  # noqa: E402
-from langchain_openai import ChatOpenAI  # noqa: E402
+from langchain_openai import ChatOpenAI, OpenAIEmbeddings  # noqa: E402
 from langgraph.prebuilt import create_react_agent  # noqa: E402
 
 llm = ChatOpenAI(model="gpt-4o", base_url=base + "/v1", api_key="sk-fake-key", temperature=0.7)
@@ -48,11 +49,15 @@ def get_weather(location: str) -> str:
 agent = create_react_agent(llm, [get_weather])
 out = agent.invoke({"messages": [HumanMessage("What's the weather in Paris?")]})
 assert out["messages"][-1].content, out
+# (check_embedding_ctx_length=False: no tiktoken download, the text is sent as it is)
+OpenAIEmbeddings(model="text-embedding-3-small", base_url=base + "/v1", api_key="sk-fake-key",
+                 check_embedding_ctx_length=False).embed_query("hello world")
 
 versions = cc.pkg_versions(pkgs + ["langchain-core", "langchain-openai", "langgraph", "opentelemetry-sdk", "openai"])
 cc.write_fixture(
     f"langchain_{which}.json", versions[0],
     "Python, LangChain ChatOpenAI invoke (system + user), stream (stream_usage), LangGraph"
-    " create_react_agent with one tool (two model calls around the tool). Versions: " + ", ".join(versions),
-    {"chat (each model call)": cc.FAKE_USAGE["openai_chat"]},
+    " create_react_agent with one tool (two model calls around the tool), OpenAIEmbeddings.embed_query."
+    " Versions: " + ", ".join(versions),
+    {"chat (each model call)": cc.FAKE_USAGE["openai_chat"], "embeddings": cc.FAKE_USAGE["openai_embeddings"]},
     sx, lx)

@@ -1,8 +1,8 @@
 """Capture LlamaIndex as instrumented by OpenInference, against the fake OpenAI server.
 Usage: python capture_llama_index.py
 
-Workload: OpenAI LLM chat (system + user), a streamed chat, and a FunctionAgent with one tool
-(model call -> tool -> model call). LlamaIndex wraps each model call in `predict`/`chat`
+Workload: OpenAI LLM chat (system + user), a streamed chat, a FunctionAgent with one tool
+(model call -> tool -> model call), and an OpenAIEmbedding of one query. LlamaIndex wraps each model call in `predict`/`chat`
 spans of its own; only the innermost carries the usage.
 """
 import asyncio
@@ -42,11 +42,17 @@ async def run_agent():
 out = asyncio.run(run_agent())
 assert str(out), out
 
+from llama_index.embeddings.openai import OpenAIEmbedding  # noqa: E402
+
+OpenAIEmbedding(model="text-embedding-3-small", api_base=base + "/v1",
+                api_key="sk-fake-key").get_query_embedding("hello world")
+
 versions = cc.pkg_versions(["openinference-instrumentation-llama-index", "llama-index-core",
-                            "llama-index-llms-openai", "opentelemetry-sdk", "openai"])
+                            "llama-index-llms-openai", "llama-index-embeddings-openai", "opentelemetry-sdk",
+                            "openai"])
 cc.write_fixture(
     "llama_index_openinference.json", versions[0],
     "Python, LlamaIndexInstrumentor().instrument(); OpenAI LLM chat, stream_chat, FunctionAgent with one"
-    " tool. Versions: " + ", ".join(versions),
-    {"chat (each model call)": cc.FAKE_USAGE["openai_chat"]},
+    " tool, OpenAIEmbedding.get_query_embedding. Versions: " + ", ".join(versions),
+    {"chat (each model call)": cc.FAKE_USAGE["openai_chat"], "embeddings": cc.FAKE_USAGE["openai_embeddings"]},
     sx, lx)

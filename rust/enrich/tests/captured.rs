@@ -371,18 +371,33 @@ fn langchain_structure_is_not_a_call() {
 }
 
 /// LlamaIndex under OpenInference: its `_prepare_chat_with_tools` (and `predict`-style
-/// wrappers) are LLM-kind spans that are no model call: left alone, so token counting does not
-/// count them; its streamed calls report no usage (LlamaIndex asks for none) and are calls
-/// for token counting to count.
+/// wrappers) are LLM-kind spans that are no model call, and its public embedding methods
+/// (`get_query_embedding`...) EMBEDDING spans around the model's own `_get_query_embedding`:
+/// left alone, so token counting and cost do not count them twice; its streamed calls and its
+/// embeddings report no usage (LlamaIndex asks for none) and are calls for token counting.
 #[test]
 fn llama_index_wrappers_are_not_calls() {
     let fx = load_fixture("llama_index_openinference.json");
-    let (mut wrappers, mut streams) = (0, 0);
+    let (mut wrappers, mut streams, mut embeddings) = (0, 0, 0);
     for span in fx["spans"].as_array().unwrap() {
         let o = enrich(span);
         let name = span["name"].as_str().unwrap();
         let ctx = format!("{name}: {:#?}", o.attrs);
-        if name.ends_with("._prepare_chat_with_tools") {
+        if name == "OpenAIEmbedding._get_query_embedding" {
+            embeddings += 1;
+            assert_eq!(
+                o.get("gen_ai.operation.name"),
+                Some(&json!("embeddings")),
+                "{ctx}"
+            );
+            assert_eq!(
+                o.get("llm_observatory.model.canonical"),
+                Some(&json!("text-embedding-3-small")),
+                "{ctx}"
+            );
+        } else if name.ends_with("._prepare_chat_with_tools")
+            || name == "OpenAIEmbedding.get_query_embedding"
+        {
             wrappers += 1;
             assert!(o.get("gen_ai.operation.name").is_none(), "{ctx}");
             assert!(
@@ -399,7 +414,7 @@ fn llama_index_wrappers_are_not_calls() {
             assert!(o.get("gen_ai.usage.input_tokens").is_none(), "{ctx}");
         }
     }
-    assert_eq!((wrappers, streams), (2, 3));
+    assert_eq!((wrappers, streams, embeddings), (3, 3, 1));
 }
 
 /// The OpenAI Agents SDK as Logfire exports it: the model calls carry the semconv input and

@@ -449,14 +449,29 @@ const LLAMA_INDEX_WRAPPERS: &[&str] = &[
     "astream",
 ];
 
+/// LlamaIndex's public embedding methods, traced as EMBEDDING spans: each wraps the model's
+/// own `_get_query_embedding`, `_get_text_embeddings`... (traced too, one per request of a
+/// batch), which are the calls.
+const LLAMA_INDEX_EMBEDDING_WRAPPERS: &[&str] = &[
+    "get_query_embedding",
+    "aget_query_embedding",
+    "get_text_embedding",
+    "aget_text_embedding",
+    "get_text_embedding_batch",
+    "aget_text_embedding_batch",
+    "get_agg_embedding_from_queries",
+    "aget_agg_embedding_from_queries",
+];
+
 fn openinference<'b>(at: &Attrs<'b, '_>, name: &str, f: &mut Found<'b>) {
     let kind = at.str_at(S::OiSpanKind);
-    if kind.is_some_and(|k| k.eq_ignore_ascii_case("LLM"))
-        && !at.has_prefix(Prefix::LlmTokenCount)
-        && name
-            .rsplit_once('.')
-            .is_some_and(|(_, method)| LLAMA_INDEX_WRAPPERS.contains(&method))
-    {
+    let method = name.rsplit_once('.').map(|(_, m)| m);
+    let wrappers = match kind {
+        Some(k) if k.eq_ignore_ascii_case("LLM") => LLAMA_INDEX_WRAPPERS,
+        Some(k) if k.eq_ignore_ascii_case("EMBEDDING") => LLAMA_INDEX_EMBEDDING_WRAPPERS,
+        _ => &[],
+    };
+    if !at.has_prefix(Prefix::LlmTokenCount) && method.is_some_and(|m| wrappers.contains(&m)) {
         return;
     }
     let llm_like = at.has_at(S::OiModelName)

@@ -394,13 +394,24 @@ pub fn input_messages(item: &Item<'_>) -> Option<Found> {
         if let Some(ms) = messages_from_json(&v) {
             return Some(chat(ms, "input.value"));
         }
-        // embeddings / completions request bodies, or plain text
-        let body = v.get("input").or_else(|| v.get("prompt")).map(json_text);
-        return Some(plain(
-            body.unwrap_or_else(|| json_text(&v)),
-            "user",
-            "input.value",
-        ));
+        // embeddings / completions request bodies (OpenAI's `input` / `prompt`, LlamaIndex's
+        // `query` / `text` / `texts`), or plain text; a list of texts is each counted
+        let body = ["input", "prompt", "query", "text", "texts"]
+            .iter()
+            .find_map(|k| v.get(k));
+        if let Some(J::Array(texts)) = body {
+            if !texts.is_empty() && texts.iter().all(J::is_string) {
+                return Some(Found {
+                    messages: texts
+                        .iter()
+                        .map(|t| Message::text("user", json_text(t)))
+                        .collect(),
+                    chat: false,
+                    from: "input.value",
+                });
+            }
+        }
+        return Some(plain(json_text(body.unwrap_or(&v)), "user", "input.value"));
     }
     for ev in &item.events {
         if ev.name == "gen_ai.content.prompt" {

@@ -64,3 +64,39 @@ fn every_convention_counts_the_same_conversation_the_same() {
         assert_eq!(source.as_deref(), Some("counted"), "{file}");
     }
 }
+
+/// LlamaIndex's embeddings under OpenInference report no usage: the model's own
+/// `_get_query_embedding` span is counted from its request (`{"query": ...}`: the query, not
+/// the JSON around it), its public `get_query_embedding` wrapper not at all, so the one query
+/// is counted once; a batch's `{"texts": [...]}` is each text counted.
+#[test]
+fn llama_index_embeddings_are_counted_once() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../enrich/tests/data/captured");
+    let fx: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{dir}/llama_index_openinference.json")).unwrap(),
+    )
+    .unwrap();
+    let span = |name: &str| {
+        fx["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    // "hello world": 2 tokens in cl100k_base (text-embedding-3-small's encoding)
+    let (input, output, source) = count(&span("OpenAIEmbedding._get_query_embedding"));
+    assert_eq!(
+        (input, output, source.as_deref()),
+        (Some(2), None, Some("counted"))
+    );
+    assert_eq!(
+        count(&span("OpenAIEmbedding.get_query_embedding")),
+        (None, None, None)
+    );
+    let mut batch = span("OpenAIEmbedding._get_query_embedding");
+    batch["name"] = "OpenAIEmbedding._get_text_embeddings".into();
+    batch["attributes"]["input.value"] = r#"{"texts": ["hello world", "hello world"]}"#.into();
+    assert_eq!(count(&batch).0, Some(4));
+}
