@@ -100,3 +100,26 @@ fn llama_index_embeddings_are_counted_once() {
     batch["attributes"]["input.value"] = r#"{"texts": ["hello world", "hello world"]}"#.into();
     assert_eq!(count(&batch).0, Some(4));
 }
+
+/// Haystack's embedder under OpenInference: the EMBEDDING span carries no token counts (the
+/// provider's usage is only inside `output.value`, which no stage reads): counted from the
+/// request's `text`, 2 tokens, not its JSON.
+#[test]
+fn haystack_embedding_is_counted_from_its_text() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../enrich/tests/data/captured");
+    let fx: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{dir}/haystack_openinference.json")).unwrap(),
+    )
+    .unwrap();
+    let span = fx["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["attributes"]["openinference.span.kind"] == "EMBEDDING")
+        .unwrap();
+    let (input, output, source) = count(span);
+    assert_eq!(
+        (input, output, source.as_deref()),
+        (Some(2), None, Some("counted"))
+    );
+}
