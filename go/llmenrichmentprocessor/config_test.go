@@ -48,7 +48,7 @@ func TestLoadConfig(t *testing.T) {
 			errorMessage: `invalid llm_enrichment config: attribute_mappings: "acme.llm.model" maps to "gen_ai.model", ` +
 				`which is not one of the normalized names (gen_ai.provider.name, gen_ai.operation.name, gen_ai.request.model, ` +
 				`gen_ai.response.model, gen_ai.usage.input_tokens, gen_ai.usage.output_tokens, gen_ai.usage.cache_read.input_tokens, ` +
-				`gen_ai.usage.cache_creation.input_tokens, gen_ai.usage.reasoning.output_tokens)`,
+				`gen_ai.usage.cache_creation.input_tokens, gen_ai.usage.reasoning.output_tokens, gen_ai.response.time_to_first_chunk)`,
 		},
 		{
 			id:           component.NewIDWithName(metadata.Type, "unknown_key"),
