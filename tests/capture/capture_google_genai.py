@@ -3,18 +3,14 @@ the fake Gemini API endpoint of fake_llm_server.py. Usage: python capture_google
 VARIANT: latest (span and event content, the semconv's latest experimental GenAI mode) | default
 Env vars must be set BEFORE import (semconv opt-in is read once); this script sets them itself.
 """
-import os
-import sys
+import capture_env
 
 VARIANTS = {
     "latest": {"OTEL_SEMCONV_STABILITY_OPT_IN": "gen_ai_latest_experimental",
                "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT": "span_and_event"},
     "default": {"OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT": "true"},
 }
-variant = sys.argv[1] if len(sys.argv) > 1 else "latest"
-os.environ.pop("OTEL_SEMCONV_STABILITY_OPT_IN", None)
-os.environ.pop("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", None)
-os.environ.update(VARIANTS[variant])
+variant = capture_env.select(VARIANTS, "latest")
 
 import capture_common as cc  # noqa: E402
 import fake_llm_server as fake  # noqa: E402

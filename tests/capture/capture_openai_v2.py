@@ -2,8 +2,7 @@
 VARIANT: default | latest | latest_span_only | latest_no_content
 Env vars must be set BEFORE import (semconv opt-in is read once); this script sets them itself.
 """
-import os
-import sys
+import capture_env
 
 VARIANTS = {
     "default": {"OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT": "true"},
@@ -13,10 +12,7 @@ VARIANTS = {
                          "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT": "span_only"},
     "latest_no_content": {"OTEL_SEMCONV_STABILITY_OPT_IN": "gen_ai_latest_experimental"},
 }
-variant = sys.argv[1] if len(sys.argv) > 1 else "default"
-os.environ.pop("OTEL_SEMCONV_STABILITY_OPT_IN", None)
-os.environ.pop("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", None)
-os.environ.update(VARIANTS[variant])
+variant = capture_env.select(VARIANTS, "default")
 
 import capture_common as cc  # noqa: E402
 

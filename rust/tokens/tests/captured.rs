@@ -10,6 +10,12 @@ use llmo_schema::Stage;
 use llmo_tokens::{TokenCounter, TokensConfig};
 use serde_json::Value;
 
+/// A fixture of rust/enrich/tests/data/captured.
+fn fixture(file: &str) -> Value {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../enrich/tests/data/captured");
+    serde_json::from_str(&std::fs::read_to_string(format!("{dir}/{file}")).unwrap()).unwrap()
+}
+
 fn count(span: &Value) -> (Option<i64>, Option<i64>, Option<String>) {
     let mut enc = Encoder::new();
     enc.begin_item(ItemKind::Span, span["name"].as_str().unwrap_or(""), 0);
@@ -39,7 +45,6 @@ fn count(span: &Value) -> (Option<i64>, Option<i64>, Option<String>) {
 
 #[test]
 fn every_convention_counts_the_same_conversation_the_same() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../enrich/tests/data/captured");
     // (file, span name) of a non-streaming, tool-free chat call with content captured
     let cases = [
         ("openai_v2_latest.json", "chat gpt-4o"),
@@ -49,9 +54,7 @@ fn every_convention_counts_the_same_conversation_the_same() {
         ("langfuse.json", "OpenAI-generation"),
     ];
     for (file, name) in cases {
-        let fx: Value =
-            serde_json::from_str(&std::fs::read_to_string(format!("{dir}/{file}")).unwrap())
-                .unwrap();
+        let fx = fixture(file);
         let span = fx["spans"]
             .as_array()
             .unwrap()
@@ -71,11 +74,7 @@ fn every_convention_counts_the_same_conversation_the_same() {
 /// is counted once; a batch's `{"texts": [...]}` is each text counted.
 #[test]
 fn llama_index_embeddings_are_counted_once() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../enrich/tests/data/captured");
-    let fx: Value = serde_json::from_str(
-        &std::fs::read_to_string(format!("{dir}/llama_index_openinference.json")).unwrap(),
-    )
-    .unwrap();
+    let fx = fixture("llama_index_openinference.json");
     let span = |name: &str| {
         fx["spans"]
             .as_array()
@@ -106,11 +105,7 @@ fn llama_index_embeddings_are_counted_once() {
 /// request's `text`, 2 tokens, not its JSON.
 #[test]
 fn haystack_embedding_is_counted_from_its_text() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../enrich/tests/data/captured");
-    let fx: Value = serde_json::from_str(
-        &std::fs::read_to_string(format!("{dir}/haystack_openinference.json")).unwrap(),
-    )
-    .unwrap();
+    let fx = fixture("haystack_openinference.json");
     let span = fx["spans"]
         .as_array()
         .unwrap()
