@@ -4,8 +4,11 @@ against the fake OpenAI server (Chat Completions API). Usage: python capture_log
 Logfire turns the SDK's own trace (agent, generation, function spans) into OTel spans; with
 `send_to_logfire=False` nothing leaves the process and an extra span processor hands the spans
 to the in-memory exporter: what Logfire's OTLP export carries. The SDK's own export to OpenAI's
-backend gets a fake key and no reachable host. Workload as capture_openai_agents.py.
+backend gets a fake key and no reachable host. Workload as capture_openai_agents.py (a run, a
+run with one tool, a streamed run).
 """
+import asyncio
+
 import capture_common as cc
 
 srv, base = cc.start_server()
@@ -41,13 +44,28 @@ def get_weather(location: str) -> str:
 weather = Agent(name="weather_agent", instructions="Answer with the weather.", model=model,
                 tools=[get_weather])
 assert Runner.run_sync(weather, "What's the weather in Paris?").final_output
+
+
+async def streamed():
+    # a client of this event loop (run_sync's loop is gone)
+    m = OpenAIChatCompletionsModel(model="gpt-4o", openai_client=AsyncOpenAI(base_url=base + "/v1",
+                                                                             api_key="sk-fake-key"))
+    a = Agent(name="capital_agent", instructions="You are a helpful assistant.", model=m)
+    run = Runner.run_streamed(a, "What is the capital of France?")
+    async for _ in run.stream_events():
+        pass
+    return run.final_output
+
+
+assert asyncio.run(streamed())
 logfire.force_flush()
 
 versions = cc.pkg_versions(["logfire", "openai-agents", "opentelemetry-sdk", "openai"])
 cc.write_fixture(
     "openai_agents_logfire.json", versions[0],
     "Python, logfire.configure(send_to_logfire=False) + logfire.instrument_openai_agents(); Runner.run_sync of"
-    " an agent (one model call) and of an agent with a function tool (two model calls around the tool),"
-    " Chat Completions model. Versions: " + ", ".join(versions),
+    " an agent (one model call) and of an agent with a function tool (two model calls around the tool), then"
+    " Runner.run_streamed of the first agent (the SDK streams with include_usage), Chat Completions model."
+    " Versions: " + ", ".join(versions),
     {"chat (each model call)": cc.FAKE_USAGE["openai_chat"]},
     sx, None)

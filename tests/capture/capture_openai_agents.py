@@ -2,10 +2,12 @@
 fake OpenAI server (Chat Completions API).
 Usage: python capture_openai_agents.py [openinference|openllmetry]
 
-Workload: an agent run (one model call) and a run of an agent with one function tool (model
-call -> tool -> model call). OpenInference turns the SDK's own trace (agent, generation,
+Workload: an agent run (one model call), a run of an agent with one function tool (model
+call -> tool -> model call), and the first agent's run streamed (Runner.run_streamed). OpenInference turns the SDK's own trace (agent, generation,
 function spans) into OTel spans; the SDK's export to OpenAI's backend is off.
 """
+import asyncio
+
 import capture_common as cc
 
 srv, base = cc.start_server()
@@ -49,11 +51,26 @@ weather = Agent(name="weather_agent", instructions="Answer with the weather.", m
 out = Runner.run_sync(weather, "What's the weather in Paris?")
 assert out.final_output, out
 
+
+async def streamed():
+    # a client of this event loop (run_sync's loop is gone)
+    m = OpenAIChatCompletionsModel(model="gpt-4o", openai_client=AsyncOpenAI(base_url=base + "/v1",
+                                                                             api_key="sk-fake-key"))
+    a = Agent(name="capital_agent", instructions="You are a helpful assistant.", model=m)
+    run = Runner.run_streamed(a, "What is the capital of France?")
+    async for _ in run.stream_events():
+        pass
+    return run.final_output
+
+
+assert asyncio.run(streamed())
+
 versions = cc.pkg_versions(pkgs + ["openai-agents", "opentelemetry-sdk", "openai"])
 cc.write_fixture(
     f"openai_agents_{which}.json", versions[0],
     "Python, OpenAIAgentsInstrumentor().instrument(); Runner.run_sync of an agent (one model call) and"
-    " of an agent with a function tool (two model calls around the tool), Chat Completions model."
+    " of an agent with a function tool (two model calls around the tool), then Runner.run_streamed of the first"
+    " agent (the SDK streams with include_usage), Chat Completions model."
     " Versions: " + ", ".join(versions),
     {"chat (each model call)": cc.FAKE_USAGE["openai_chat"]},
     sx, lx)

@@ -270,7 +270,7 @@ func (in *Interest) sendsSlow(key string) bool {
 	return ok
 }
 
-// satisfied reports whether an item carries every satisfied key as a non-negative integer
+// satisfied reports whether an item carries every satisfied key as a positive integer
 // (never, if there are none): a count of another type may be unusable, so the content the
 // stage would count instead is sent.
 func (in *Interest) satisfied(m pcommon.Map) bool {
@@ -278,7 +278,8 @@ func (in *Interest) satisfied(m pcommon.Map) bool {
 		return false
 	}
 	for _, k := range in.satisfiedKeys {
-		if v, ok := m.Get(k); !ok || v.Type() != pcommon.ValueTypeInt || v.Int() < 0 {
+		// a zero count is no knowledge: an SDK writes 0 where the provider sent no usage
+		if v, ok := m.Get(k); !ok || v.Type() != pcommon.ValueTypeInt || v.Int() <= 0 {
 			return false
 		}
 	}

@@ -3,6 +3,8 @@ package pipeline
 import (
 	"math/rand"
 	"testing"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
 // TestKeyClassCacheMatchesSlowPath compares what the cached classes answer (first-byte
@@ -73,6 +75,34 @@ func TestKeyClassCacheMatchesSlowPath(t *testing.T) {
 					t.Fatalf("%s: sent(light, %q) = %v, want %v", name, k, got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestSatisfiedNeedsPositiveCounts: an item is satisfied (its content not sent) only by
+// positive integer counts; the zeros an SDK writes when the provider sent no usage, and counts
+// of other types, leave it unsatisfied.
+func TestSatisfiedNeedsPositiveCounts(t *testing.T) {
+	in := &Interest{satisfiedKeys: []string{"in", "out"}}
+	for _, c := range []struct {
+		in, out any
+		want    bool
+	}{
+		{int64(1234), int64(56), true},
+		{int64(0), int64(0), false},
+		{int64(1234), int64(0), false},
+		{int64(-1), int64(56), false},
+		{"1234", int64(56), false},
+		{nil, int64(56), false},
+	} {
+		m := pcommon.NewMap()
+		for k, v := range map[string]any{"in": c.in, "out": c.out} {
+			if v != nil {
+				_ = m.PutEmpty(k).FromRaw(v)
+			}
+		}
+		if got := in.satisfied(m); got != c.want {
+			t.Errorf("in=%v out=%v: satisfied = %v, want %v", c.in, c.out, got, c.want)
 		}
 	}
 }

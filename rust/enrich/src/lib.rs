@@ -201,7 +201,7 @@ impl Writer<'_> {
     }
 
     fn keep_original(&mut self, key: &str, p: &Value<'_>) {
-        let orig = format!("llm_observatory.original.{key}");
+        let orig = format!("{}{key}", a::LLMO_ORIGINAL_PREFIX);
         match p {
             Value::Str(s) => self.edits.set_str(self.item, &orig, s),
             Value::Int(i) => self.edits.set_int(self.item, &orig, *i),

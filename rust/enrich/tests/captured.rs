@@ -86,6 +86,12 @@ fn every_captured_llm_call_normalizes_to_the_server_numbers() {
                 continue;
             };
             let ctx = format!("{file} span {:?}: {:#?}", span["name"], o.attrs);
+            if input == 0 && int(&o, "gen_ai.usage.output_tokens") == Some(0) {
+                // the OpenAI Agents SDK's empty usage on a call streamed without include_usage
+                // (Logfire exports it): token_counting counts these (rust/tokens/tests)
+                assert_eq!(*file, "openai_agents_logfire.json", "{ctx}");
+                continue;
+            }
             if o.get("llm_observatory.aggregate") == Some(&json!(true)) {
                 // an agent's or wrapper's sum of its model calls (Strands, Vercel): not a call
                 continue;
@@ -436,6 +442,9 @@ fn logfire_openai_agents_calls_and_structure() {
         let ctx = format!("{:?}: {:#?}", span["name"], o.attrs);
         if span["attributes"].get("gen_ai.request.model").is_some() {
             calls += 1;
+            if span["attributes"]["gen_ai.usage.input_tokens"] == 0 {
+                continue; // the streamed call's empty usage: token_counting's (rust/tokens/tests)
+            }
             for (k, v) in [
                 ("gen_ai.usage.input_tokens", 1234),
                 ("gen_ai.usage.output_tokens", 56),
@@ -454,5 +463,5 @@ fn logfire_openai_agents_calls_and_structure() {
             assert_left_alone(span, &o, &ctx);
         }
     }
-    assert_eq!((calls, structure), (3, 10));
+    assert_eq!((calls, structure), (4, 14));
 }

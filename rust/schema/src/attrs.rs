@@ -61,6 +61,8 @@ pub const NORMALIZED: &[&str] = &[
 
 // --- llm_observatory.* (this project's additions) --------------------------------------
 
+/// Prefix of the value a correction replaced: `llm_observatory.original.<key>`.
+pub const LLMO_ORIGINAL_PREFIX: &str = "llm_observatory.original.";
 /// Canonical model id: lower case, provider/region prefixes, deployment paths and
 /// version suffixes removed, release date kept (`claude-3-5-sonnet-20241022`).
 pub const LLMO_MODEL_CANONICAL: &str = "llm_observatory.model.canonical";

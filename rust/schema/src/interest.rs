@@ -19,9 +19,10 @@ pub struct Interest {
     pub skip_keys: Vec<String>,
     /// Key prefixes never sent.
     pub skip_prefixes: Vec<String>,
-    /// When an item carries every one of these keys as a non-negative integer, its heavy keys
-    /// and events are not sent (e.g. token counting needs no message content when usage was
-    /// reported; a count of another type may be unusable, so its content is sent).
+    /// When an item carries every one of these keys as a positive integer, its heavy keys and
+    /// events are not sent (e.g. token counting needs no message content when usage was
+    /// reported; a count of another type may be unusable, and a zero is what SDKs write where
+    /// the provider sent no usage, so then its content is sent).
     pub satisfied_keys: Vec<String>,
     /// Keys sent only for items that are not satisfied.
     pub heavy_keys: Vec<String>,

@@ -96,6 +96,13 @@ impl<'b, 'a> Attrs<'b, 'a> {
         to_json(self.get(key)?)
     }
 
+    /// A key of Logfire's spans (`input`, `output`): read only on a span Logfire made, since
+    /// other instrumentations may use such plain names for anything.
+    fn logfire(&self, key: &str) -> Option<J> {
+        self.get("logfire.msg_template")?;
+        self.json(key)
+    }
+
     fn flattened(&self, prefix: &str) -> bool {
         self.item.attrs.iter().any(|(k, _)| k.starts_with(prefix))
     }
@@ -229,6 +236,23 @@ fn json_text(v: &J) -> String {
         J::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// The messages of OpenAI Responses-shaped output: a response object's `output` items, or
+/// those of a list of them (what the OpenAI Agents SDK builds from a stream, as OpenInference
+/// and Logfire record it).
+fn responses_output(v: &J) -> Option<Vec<Message>> {
+    let items: Vec<&J> = match v {
+        J::Object(o) => o.get("output")?.as_array()?.iter().collect(),
+        J::Array(a) => a
+            .iter()
+            .filter_map(|r| r.get("output").and_then(J::as_array))
+            .flatten()
+            .collect(),
+        _ => return None,
+    };
+    let ms: Vec<Message> = items.into_iter().filter_map(message_from_json).collect();
+    (!ms.is_empty()).then_some(ms)
 }
 
 fn messages_from_json(v: &J) -> Option<Vec<Message>> {
@@ -390,6 +414,10 @@ pub fn input_messages(item: &Item<'_>) -> Option<Found> {
             });
         }
     }
+    // Logfire's OpenAI Agents SDK spans: the chat messages sent, as `input`
+    if let Some(ms) = at.logfire("input").as_ref().and_then(messages_from_json) {
+        return Some(chat(ms, "input"));
+    }
     if let Some(v) = at.json("input.value") {
         if let Some(ms) = messages_from_json(&v) {
             return Some(chat(ms, "input.value"));
@@ -487,7 +515,17 @@ pub fn output_messages(item: &Item<'_>) -> Option<Found> {
             });
         }
     }
+    // Logfire's OpenAI Agents SDK spans: the messages returned, as `output` (a streamed call's
+    // as the Responses-shaped objects the SDK builds from the stream: `[{"output": [...]}]`)
+    if let Some(v) = at.logfire("output") {
+        if let Some(ms) = responses_output(&v).or_else(|| messages_from_json(&v)) {
+            return Some(chat(ms, "output"));
+        }
+    }
     if let Some(v) = at.json("output.value") {
+        if let Some(ms) = responses_output(&v) {
+            return Some(chat(ms, "output.value"));
+        }
         // an OpenAI response body: choices[].message
         if let Some(choices) = v.get("choices").and_then(J::as_array) {
             let ms: Vec<Message> = choices

@@ -161,7 +161,8 @@ impl Stage for TokenCounter {
                 "llm_observatory.aggregate",
             ]),
             event_prefixes: s(&["gen_ai."]),
-            context_keys: s(&["server.address"]),
+            // Logfire's OpenAI Agents SDK spans: which span Logfire made, and its content
+            context_keys: s(&["server.address", "logfire.msg_template", "input", "output"]),
             // An item that already carries both counts needs no content: only the marks.
             satisfied_keys: s(&[a::GEN_AI_USAGE_INPUT_TOKENS, a::GEN_AI_USAGE_OUTPUT_TOKENS]),
             heavy_keys: s(&[
@@ -180,6 +181,8 @@ impl Stage for TokenCounter {
                 "langfuse.observation.output",
                 "input.value",
                 "output.value",
+                "input",
+                "output",
             ]),
             heavy_prefixes: s(&[
                 "gen_ai.prompt.",
@@ -273,6 +276,23 @@ impl TokenCounter {
             .or_else(|| found().usage.input);
         let reported_out = reported_count(item, a::GEN_AI_USAGE_OUTPUT_TOKENS, edits)
             .or_else(|| found().usage.output);
+        // Input 0 (and output 0 or none) is the empty usage an SDK writes when the provider
+        // sent none (the OpenAI Agents SDK streaming Chat Completions without include_usage,
+        // as Logfire exports it), never a count: no call has no input. The zeros are kept as
+        // originals, taken off, and the content counted instead.
+        let (reported_in, reported_out) =
+            if reported_in == Some(0) && matches!(reported_out, None | Some(0)) {
+                for key in [a::GEN_AI_USAGE_INPUT_TOKENS, a::GEN_AI_USAGE_OUTPUT_TOKENS] {
+                    if item.attr(key).is_some() {
+                        edits.set_int(item.index, &format!("{}{key}", a::LLMO_ORIGINAL_PREFIX), 0);
+                        edits.delete(item.index, ITEM_ITSELF, key);
+                    }
+                }
+                edits.count_by(COUNTER_ITEMS, "empty_usage", 1);
+                (None, None)
+            } else {
+                (reported_in, reported_out)
+            };
         let embeddings = operation == Some("embeddings");
         let model_id = model.as_deref().unwrap_or("");
         let plan = self.plan(model_id);

@@ -118,3 +118,59 @@ fn haystack_embedding_is_counted_from_its_text() {
         (Some(2), None, Some("counted"))
     );
 }
+
+/// The OpenAI Agents SDK streaming Chat Completions without include_usage, as Logfire exports
+/// it, reports input 0 and output 0: not counts. Token counting keeps the zeros as originals
+/// and counts the messages Logfire records (`input` / `output`): the standard conversation's
+/// 24 in, 7 out.
+#[test]
+fn an_sdks_empty_usage_is_counted() {
+    let fx = fixture("openai_agents_logfire.json");
+    let span = fx["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["attributes"]["gen_ai.usage.input_tokens"] == 0)
+        .unwrap();
+    let mut enc = Encoder::new();
+    enc.begin_item(ItemKind::Span, span["name"].as_str().unwrap(), 0);
+    for (k, v) in span["attributes"].as_object().unwrap() {
+        enc.attr_json(k, v);
+    }
+    enc.end_item_without_events_or_body();
+    let req = enc.finish();
+    let mut edits = Edits::new();
+    TokenCounter::new(TokensConfig::default()).process(&Batch::decode(&req).unwrap(), &mut edits);
+    let (edits, _) = decode_response(&edits.finish()).unwrap();
+    let last = |k: &str| edits.iter().rev().find(|e| e.key == k).cloned();
+    for (k, want) in [
+        ("gen_ai.usage.input_tokens", 24),
+        ("gen_ai.usage.output_tokens", 7),
+        ("llm_observatory.original.gen_ai.usage.input_tokens", 0),
+        ("llm_observatory.original.gen_ai.usage.output_tokens", 0),
+    ] {
+        let e = last(k).unwrap_or_else(|| panic!("{k} not written: {edits:?}"));
+        assert_eq!(e.value.and_then(|v| v.as_i64()), Some(want), "{k}");
+    }
+    assert_eq!(
+        last("llm_observatory.usage.source").and_then(|e| e.value),
+        Some("counted".into())
+    );
+}
+
+/// The OpenAI Agents SDK streaming Chat Completions without include_usage, under OpenInference:
+/// no counts on the generation span, its output the Responses-shaped objects the SDK builds
+/// from the stream: counted as the messages inside (24 in, 7 out), not as the JSON around them.
+#[test]
+fn a_streamed_agent_generation_is_counted_from_its_messages() {
+    let fx = fixture("openai_agents_openinference.json");
+    let span = fx["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["name"] == "generation" && s["attributes"].get("llm.token_count.prompt").is_none()
+        })
+        .unwrap();
+    assert_eq!(count(span), (Some(24), Some(7), Some("counted".into())));
+}
