@@ -297,10 +297,14 @@ impl CostCalculator {
     /// cannot be priced; the total in USD.
     fn compute(&self, item: &Item<'_>, model: &str, edits: &mut Edits) -> Option<f64> {
         let idx = item.index;
-        let (Some(input), output) = (
+        let (input, output) = (
             int(item, a::GEN_AI_USAGE_INPUT_TOKENS),
             int(item, a::GEN_AI_USAGE_OUTPUT_TOKENS),
-        ) else {
+        );
+        // an SDK's empty usage (0 / 0) is none: no price of 0 for a call that ran
+        let empty =
+            llmo_genai::sources::empty_usage(input.map(|n| n as i64), output.map(|n| n as i64));
+        let (Some(input), false) = (input, empty) else {
             edits.set_str(idx, keys::STATUS, "no_usage");
             edits.count("no_usage", 1);
             return None;
@@ -495,6 +499,29 @@ mod tests {
             .into_iter()
             .map(|e| (e.key, e.value.unwrap_or_default()))
             .collect()
+    }
+
+    /// The empty usage an SDK writes where the provider sent none (0 in, 0 out) is no usage:
+    /// the call is not priced at 0; a real call with output 0 is priced.
+    #[test]
+    fn an_sdks_empty_usage_is_not_priced() {
+        use serde_json::json;
+        let call = |input: i64, output: i64| {
+            run_with(
+                "",
+                0,
+                &[
+                    ("gen_ai.response.model", json!("gpt-4o")),
+                    ("gen_ai.usage.input_tokens", json!(input)),
+                    ("gen_ai.usage.output_tokens", json!(output)),
+                ],
+            )
+        };
+        let empty = call(0, 0);
+        assert_eq!(empty.get("gen_ai.usage.cost.amount"), None, "{empty:?}");
+        assert_eq!(empty["llm_observatory.cost.status"], json!("no_usage"));
+        let cut_short = call(1000, 0);
+        assert_eq!(cut_short["gen_ai.usage.cost.amount"], json!(0.0025));
     }
 
     #[test]

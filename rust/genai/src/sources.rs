@@ -277,6 +277,14 @@ pub fn structural_operation(op: &str) -> bool {
     )
 }
 
+/// True for the empty usage an SDK writes where the provider sent none (the OpenAI Agents SDK
+/// streaming Chat Completions without `include_usage`: input 0, output 0): no call has no
+/// input, so these are no counts. Token counting counts such a call, cost calculation does not
+/// price it from them.
+pub fn empty_usage(input: Option<i64>, output: Option<i64>) -> bool {
+    input == Some(0) && matches!(output, None | Some(0))
+}
+
 /// Runs every reader over the item.
 ///
 /// `mappings` are the user's own keys: attribute key -> the normalized name it fills.

@@ -276,12 +276,10 @@ impl TokenCounter {
             .or_else(|| found().usage.input);
         let reported_out = reported_count(item, a::GEN_AI_USAGE_OUTPUT_TOKENS, edits)
             .or_else(|| found().usage.output);
-        // Input 0 (and output 0 or none) is the empty usage an SDK writes when the provider
-        // sent none (the OpenAI Agents SDK streaming Chat Completions without include_usage,
-        // as Logfire exports it), never a count: no call has no input. The zeros are kept as
+        // An SDK's empty usage (input 0, output 0 or none) is no count: the zeros are kept as
         // originals, taken off, and the content counted instead.
         let (reported_in, reported_out) =
-            if reported_in == Some(0) && matches!(reported_out, None | Some(0)) {
+            if llmo_genai::sources::empty_usage(reported_in, reported_out) {
                 for key in [a::GEN_AI_USAGE_INPUT_TOKENS, a::GEN_AI_USAGE_OUTPUT_TOKENS] {
                     if item.attr(key).is_some() {
                         edits.set_int(item.index, &format!("{}{key}", a::LLMO_ORIGINAL_PREFIX), 0);
