@@ -258,4 +258,3 @@ func TestGrafanaGenAIDashboardConfig(t *testing.T) {
 	}
 	t.Logf("%d series; cost %.6g USD over 6 calls; requests by path %v", len(series), wantCost, paths)
 }
-

@@ -86,3 +86,31 @@ func TestUsageOfTheWrongTypeOrSizeThroughTheBinary(t *testing.T) {
 		t.Error("2^62 tokens were priced")
 	}
 }
+
+// The OpenAI Agents SDK streaming without include_usage, as Logfire exports it: input 0 and
+// output 0, the messages in Logfire's `input` / `output`. Through the default config
+// (enrichment, token counting, cost): counted and priced, the zeros kept as originals, where
+// before the call was kept at 0 tokens and priced at 0.
+func TestAnSDKsEmptyUsageIsCountedThroughTheBinary(t *testing.T) {
+	c := startCollector(t, defaultConfig(t))
+	td := ptrace.NewTraces()
+	ss := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty()
+	ss.Scope().SetName("logfire.openai_agents")
+	newSpan(ss, "Chat completion with {gen_ai.request.model!r}", map[string]any{
+		"logfire.msg_template": "Chat completion with {gen_ai.request.model!r}",
+		"gen_ai.system":        "openai", "gen_ai.request.model": "gpt-4o", "gen_ai.response.model": "gpt-4o",
+		"gen_ai.usage.input_tokens": 0, "gen_ai.usage.output_tokens": 0,
+		"input":  `[{"content":"You are a helpful assistant.","role":"system"},{"role":"user","content":"What is the capital of France?"}]`,
+		"output": `[{"object":"response","output":[{"content":[{"text":"The capital of France is Paris.","type":"output_text"}],"role":"assistant","type":"message"}]}]`,
+		"usage":  `{"requests":1,"input_tokens":0,"output_tokens":0,"total_tokens":0}`,
+	})
+	c.sendTracesGRPC(t, td)
+	s := c.waitSpans(t, 1)["Chat completion with {gen_ai.request.model!r}"][0]
+	wantInt(t, s, "gen_ai.usage.input_tokens", 24)
+	wantInt(t, s, "gen_ai.usage.output_tokens", 7)
+	wantInt(t, s, "llm_observatory.original.gen_ai.usage.input_tokens", 0)
+	wantStr(t, s, "llm_observatory.usage.source", "counted")
+	if got := attr(t, s, "gen_ai.usage.cost.amount").Double(); got <= 0 {
+		t.Errorf("the counted call was not priced: %v", got)
+	}
+}
