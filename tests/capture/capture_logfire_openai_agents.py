@@ -1,5 +1,6 @@
 """Capture the OpenAI Agents SDK as Logfire exports it (logfire.instrument_openai_agents()),
-against the fake OpenAI server (Chat Completions API). Usage: python capture_logfire_openai_agents.py
+against the fake OpenAI server, through the Chat Completions API or the Responses API (the SDK's
+default). Usage: python capture_logfire_openai_agents.py [chat|responses]
 
 Logfire turns the SDK's own trace (agent, generation, function spans) into OTel spans; with
 `send_to_logfire=False` nothing leaves the process and an extra span processor hands the spans
@@ -9,7 +10,11 @@ run with one tool, a streamed run).
 """
 import asyncio
 
+import sys
+
 import capture_common as cc
+
+api = sys.argv[1] if len(sys.argv) > 1 else "chat"  # chat | responses
 
 srv, base = cc.start_server()
 cc.set_fake_env(base)
@@ -23,13 +28,16 @@ logfire.configure(send_to_logfire=False, console=False, additional_span_processo
 logfire.instrument_openai_agents()
 
 from agents import (  # noqa: E402
-    Agent, OpenAIChatCompletionsModel, Runner, function_tool, set_tracing_export_api_key,
+    Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, Runner, function_tool,
+    set_tracing_export_api_key,
 )
 from openai import AsyncOpenAI  # noqa: E402
 
 set_tracing_export_api_key("sk-fake-key")
 client = AsyncOpenAI(base_url=base + "/v1", api_key="sk-fake-key")
-model = OpenAIChatCompletionsModel(model="gpt-4o", openai_client=client)
+# the Chat Completions API, or the Responses API (the SDK's default)
+Model = OpenAIResponsesModel if api == "responses" else OpenAIChatCompletionsModel
+model = Model(model="gpt-4o", openai_client=client)
 
 agent = Agent(name="capital_agent", instructions="You are a helpful assistant.", model=model)
 assert Runner.run_sync(agent, "What is the capital of France?").final_output
@@ -48,8 +56,7 @@ assert Runner.run_sync(weather, "What's the weather in Paris?").final_output
 
 async def streamed():
     # a client of this event loop (run_sync's loop is gone)
-    m = OpenAIChatCompletionsModel(model="gpt-4o", openai_client=AsyncOpenAI(base_url=base + "/v1",
-                                                                             api_key="sk-fake-key"))
+    m = Model(model="gpt-4o", openai_client=AsyncOpenAI(base_url=base + "/v1", api_key="sk-fake-key"))
     a = Agent(name="capital_agent", instructions="You are a helpful assistant.", model=m)
     run = Runner.run_streamed(a, "What is the capital of France?")
     async for _ in run.stream_events():
@@ -62,10 +69,11 @@ logfire.force_flush()
 
 versions = cc.pkg_versions(["logfire", "openai-agents", "opentelemetry-sdk", "openai"])
 cc.write_fixture(
-    "openai_agents_logfire.json", versions[0],
+    f"openai_agents_logfire{'_responses' if api == 'responses' else ''}.json", versions[0],
     "Python, logfire.configure(send_to_logfire=False) + logfire.instrument_openai_agents(); Runner.run_sync of"
     " an agent (one model call) and of an agent with a function tool (two model calls around the tool), then"
-    " Runner.run_streamed of the first agent (the SDK streams with include_usage), Chat Completions model."
+    " Runner.run_streamed of the first agent, "
+    + ("Responses" if api == "responses" else "Chat Completions") + " model."
     " Versions: " + ", ".join(versions),
-    {"chat (each model call)": cc.FAKE_USAGE["openai_chat"]},
+    {"chat (each model call)": cc.FAKE_USAGE["openai_responses" if api == "responses" else "openai_chat"]},
     sx, None)

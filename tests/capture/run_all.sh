@@ -43,9 +43,9 @@ for g in "${GROUPS_TO_RUN[@]}"; do
     lfpai)
       py=$(venv lf5)
       "$py" capture_logfire_pydantic_ai.py ;;
-    lfoaa)  # the OpenAI Agents SDK as Logfire exports it
+    lfoaa)  # the OpenAI Agents SDK as Logfire exports it, Chat Completions and Responses API
       py=$(venv lfoaa)
-      "$py" capture_logfire_openai_agents.py ;;
+      for a in chat responses; do "$py" capture_logfire_openai_agents.py $a; done ;;
     adk)  # LiteLLM inside tries to fetch its price map and falls back to its bundled copy
       py=$(venv adk)
       "$py" capture_google_adk.py ;;
@@ -72,10 +72,10 @@ for g in "${GROUPS_TO_RUN[@]}"; do
       "$py" capture_strands.py ;;
     oaa)
       py=$(venv oaa)
-      "$py" capture_openai_agents.py openinference ;;
+      for a in chat responses; do "$py" capture_openai_agents.py openinference $a; done ;;
     oaatl)
       py=$(venv oaatl)
-      "$py" capture_openai_agents.py openllmetry ;;
+      for a in chat responses; do "$py" capture_openai_agents.py openllmetry $a; done ;;
     lc)  # LangChain / LangGraph, under each instrumentation (same venv, separate processes)
       py=$(venv lc)
       for w in openinference openllmetry; do "$py" capture_langchain.py $w; done ;;

@@ -25,8 +25,11 @@ const FIXTURES: &[&str] = &[
     "mlflow.json",
     "langfuse_v3.json",
     "openai_agents_logfire.json",
+    "openai_agents_logfire_responses.json",
     "openai_agents_openinference.json",
+    "openai_agents_openinference_responses.json",
     "openai_agents_openllmetry.json",
+    "openai_agents_openllmetry_responses.json",
     "openai_v2_default.json",
     "openai_v2_latest.json",
     "openai_v2_latest_span_only.json",
@@ -429,39 +432,45 @@ fn llama_index_wrappers_are_not_calls() {
     assert_eq!((wrappers, streams, embeddings), (3, 3, 1));
 }
 
-/// The OpenAI Agents SDK as Logfire exports it: the model calls carry the semconv input and
-/// output counts, and the cache and reasoning counts only in the SDK's `usage` JSON, read from
+/// The OpenAI Agents SDK as Logfire exports it, through the Chat Completions and the Responses
+/// API: the model calls carry the semconv input and output counts, and the reasoning count (and
+/// on the Chat Completions path the cache count) only in the SDK's `usage` JSON, read from
 /// there; the agent runs, turns, tasks, functions and the trace span carry `gen_ai.system` (and
 /// the run's totals as `usage` JSON) but name no model: structure, left alone.
 #[test]
 fn logfire_openai_agents_calls_and_structure() {
-    let fx = load_fixture("openai_agents_logfire.json");
-    let (mut calls, mut structure) = (0, 0);
-    for span in fx["spans"].as_array().unwrap() {
-        let o = enrich(span);
-        let ctx = format!("{:?}: {:#?}", span["name"], o.attrs);
-        if span["attributes"].get("gen_ai.request.model").is_some() {
-            calls += 1;
-            if span["attributes"]["gen_ai.usage.input_tokens"] == 0 {
-                continue; // the streamed call's empty usage: token_counting's (rust/tokens/tests)
+    for (file, want) in [
+        ("openai_agents_logfire.json", (4, 14)),
+        ("openai_agents_logfire_responses.json", (3, 12)),
+    ] {
+        let fx = load_fixture(file);
+        let (mut calls, mut structure) = (0, 0);
+        for span in fx["spans"].as_array().unwrap() {
+            let o = enrich(span);
+            let ctx = format!("{file} {:?}: {:#?}", span["name"], o.attrs);
+            if span["attributes"].get("gen_ai.request.model").is_some() {
+                calls += 1;
+                if span["attributes"]["gen_ai.usage.input_tokens"] == 0 {
+                    continue; // a streamed call's empty usage: token_counting's (rust/tokens/tests)
+                }
+                for (k, v) in [
+                    ("gen_ai.usage.input_tokens", 1234),
+                    ("gen_ai.usage.output_tokens", 56),
+                    ("gen_ai.usage.cache_read.input_tokens", 1000),
+                    ("gen_ai.usage.reasoning.output_tokens", 20),
+                ] {
+                    assert_eq!(int(&o, k), Some(v), "{k} {ctx}");
+                }
+                assert_eq!(
+                    o.get("gen_ai.operation.name"),
+                    Some(&json!("chat")),
+                    "{ctx}"
+                );
+            } else {
+                structure += 1;
+                assert_left_alone(span, &o, &ctx);
             }
-            for (k, v) in [
-                ("gen_ai.usage.input_tokens", 1234),
-                ("gen_ai.usage.output_tokens", 56),
-                ("gen_ai.usage.cache_read.input_tokens", 1000),
-                ("gen_ai.usage.reasoning.output_tokens", 20),
-            ] {
-                assert_eq!(int(&o, k), Some(v), "{k} {ctx}");
-            }
-            assert_eq!(
-                o.get("gen_ai.operation.name"),
-                Some(&json!("chat")),
-                "{ctx}"
-            );
-        } else {
-            structure += 1;
-            assert_left_alone(span, &o, &ctx);
         }
+        assert_eq!((calls, structure), want, "{file}");
     }
-    assert_eq!((calls, structure), (4, 14));
 }

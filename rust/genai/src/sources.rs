@@ -879,7 +879,8 @@ pub fn logfire_structure(at: &Attrs<'_, '_>) -> bool {
     at.has_at(S::LogfireTemplate) && !at.has_at(S::RequestModel) && !at.has_at(S::ResponseModel)
 }
 
-/// Logfire's model-call spans of the OpenAI Agents SDK: the semconv input and output counts,
+/// Logfire's model-call spans of the OpenAI Agents SDK (`Chat completion with ...`, `Responses
+/// API with ...`): the semconv input and output counts (and cache read on the Responses path),
 /// and the rest of the SDK's usage only in a `usage` JSON (`input_tokens_details.cached_tokens`,
 /// `.cache_write_tokens`, `output_tokens_details.reasoning_tokens`), read from there.
 fn logfire_agents<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
