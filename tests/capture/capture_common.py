@@ -209,3 +209,44 @@ def run_anthropic_workload(base_url, stream=True, tools=True, log=print):
         log("anthropic tools")
         client.messages.create(model="claude-sonnet-4-20250514", max_tokens=100, tools=WEATHER_TOOL_ANTHROPIC,
                                messages=[{"role": "user", "content": "What's the weather in Paris?"}])
+
+
+def run_openai_agents_workload(base_url, api="chat"):
+    """The OpenAI Agents SDK workload: an agent run (one model call), a run of an agent with one
+    function tool (model call -> tool -> model call), and the first agent's run streamed; through
+    the Chat Completions API or the Responses API (`api`, the SDK's default)."""
+    import asyncio
+
+    from agents import (
+        Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, Runner, function_tool,
+        set_tracing_export_api_key,
+    )
+    from openai import AsyncOpenAI
+
+    set_tracing_export_api_key("sk-fake-key")  # the SDK's own exporter posts nowhere reachable
+    Model = OpenAIResponsesModel if api == "responses" else OpenAIChatCompletionsModel
+
+    def model():
+        return Model(model="gpt-4o", openai_client=AsyncOpenAI(base_url=base_url + "/v1", api_key="sk-fake-key"))
+
+    m = model()
+    agent = Agent(name="capital_agent", instructions="You are a helpful assistant.", model=m)
+    assert Runner.run_sync(agent, "What is the capital of France?").final_output
+
+    @function_tool
+    def get_weather(location: str) -> str:
+        """Get the weather for a city."""
+        return f"Sunny in {location}"
+
+    weather = Agent(name="weather_agent", instructions="Answer with the weather.", model=m, tools=[get_weather])
+    assert Runner.run_sync(weather, "What's the weather in Paris?").final_output
+
+    async def streamed():
+        # a client of this event loop (run_sync's loop is gone)
+        a = Agent(name="capital_agent", instructions="You are a helpful assistant.", model=model())
+        run = Runner.run_streamed(a, "What is the capital of France?")
+        async for _ in run.stream_events():
+            pass
+        return run.final_output
+
+    assert asyncio.run(streamed())

@@ -8,8 +8,6 @@ to the in-memory exporter: what Logfire's OTLP export carries. The SDK's own exp
 backend gets a fake key and no reachable host. Workload as capture_openai_agents.py (a run, a
 run with one tool, a streamed run).
 """
-import asyncio
-
 import sys
 
 import capture_common as cc
@@ -27,44 +25,7 @@ sx = InMemorySpanExporter()
 logfire.configure(send_to_logfire=False, console=False, additional_span_processors=[SimpleSpanProcessor(sx)])
 logfire.instrument_openai_agents()
 
-from agents import (  # noqa: E402
-    Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, Runner, function_tool,
-    set_tracing_export_api_key,
-)
-from openai import AsyncOpenAI  # noqa: E402
-
-set_tracing_export_api_key("sk-fake-key")
-client = AsyncOpenAI(base_url=base + "/v1", api_key="sk-fake-key")
-# the Chat Completions API, or the Responses API (the SDK's default)
-Model = OpenAIResponsesModel if api == "responses" else OpenAIChatCompletionsModel
-model = Model(model="gpt-4o", openai_client=client)
-
-agent = Agent(name="capital_agent", instructions="You are a helpful assistant.", model=model)
-assert Runner.run_sync(agent, "What is the capital of France?").final_output
-
-
-@function_tool
-def get_weather(location: str) -> str:
-    """Get the weather for a city."""
-    return f"Sunny in {location}"
-
-
-weather = Agent(name="weather_agent", instructions="Answer with the weather.", model=model,
-                tools=[get_weather])
-assert Runner.run_sync(weather, "What's the weather in Paris?").final_output
-
-
-async def streamed():
-    # a client of this event loop (run_sync's loop is gone)
-    m = Model(model="gpt-4o", openai_client=AsyncOpenAI(base_url=base + "/v1", api_key="sk-fake-key"))
-    a = Agent(name="capital_agent", instructions="You are a helpful assistant.", model=m)
-    run = Runner.run_streamed(a, "What is the capital of France?")
-    async for _ in run.stream_events():
-        pass
-    return run.final_output
-
-
-assert asyncio.run(streamed())
+cc.run_openai_agents_workload(base, api)
 logfire.force_flush()
 
 versions = cc.pkg_versions(["logfire", "openai-agents", "opentelemetry-sdk", "openai"])

@@ -2,12 +2,11 @@
 fake OpenAI server, through the Chat Completions API or the Responses API (the SDK's default).
 Usage: python capture_openai_agents.py [openinference|openllmetry] [chat|responses]
 
-Workload: an agent run (one model call), a run of an agent with one function tool (model
-call -> tool -> model call), and the first agent's run streamed (Runner.run_streamed). OpenInference turns the SDK's own trace (agent, generation,
-function spans) into OTel spans; the SDK's export to OpenAI's backend is off.
+Workload (capture_common.run_openai_agents_workload): an agent run (one model call), a run of an
+agent with one function tool (model call -> tool -> model call), and the first agent's run
+streamed (Runner.run_streamed). The instrumentations turn the SDK's own trace (agent,
+generation, function spans) into OTel spans; the SDK's export to OpenAI's backend is off.
 """
-import asyncio
-
 import capture_common as cc
 
 srv, base = cc.start_server()
@@ -27,46 +26,7 @@ else:
     OpenAIAgentsInstrumentor().instrument(tracer_provider=tp)
     pkgs = ["opentelemetry-instrumentation-openai-agents", "opentelemetry-semantic-conventions-ai"]
 
-from agents import (  # noqa: E402
-    Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, Runner, function_tool,
-    set_tracing_export_api_key,
-)
-from openai import AsyncOpenAI  # noqa: E402
-
-set_tracing_export_api_key("sk-fake-key")  # the SDK's own exporter posts nowhere reachable
-client = AsyncOpenAI(base_url=base + "/v1", api_key="sk-fake-key")
-# the Chat Completions API, or the Responses API (the SDK's default)
-Model = OpenAIResponsesModel if api == "responses" else OpenAIChatCompletionsModel
-model = Model(model="gpt-4o", openai_client=client)
-
-agent = Agent(name="capital_agent", instructions="You are a helpful assistant.", model=model)
-out = Runner.run_sync(agent, "What is the capital of France?")
-assert out.final_output, out
-
-
-@function_tool
-def get_weather(location: str) -> str:
-    """Get the weather for a city."""
-    return f"Sunny in {location}"
-
-
-weather = Agent(name="weather_agent", instructions="Answer with the weather.", model=model,
-                tools=[get_weather])
-out = Runner.run_sync(weather, "What's the weather in Paris?")
-assert out.final_output, out
-
-
-async def streamed():
-    # a client of this event loop (run_sync's loop is gone)
-    m = Model(model="gpt-4o", openai_client=AsyncOpenAI(base_url=base + "/v1", api_key="sk-fake-key"))
-    a = Agent(name="capital_agent", instructions="You are a helpful assistant.", model=m)
-    run = Runner.run_streamed(a, "What is the capital of France?")
-    async for _ in run.stream_events():
-        pass
-    return run.final_output
-
-
-assert asyncio.run(streamed())
+cc.run_openai_agents_workload(base, api)
 
 versions = cc.pkg_versions(pkgs + ["openai-agents", "opentelemetry-sdk", "openai"])
 cc.write_fixture(

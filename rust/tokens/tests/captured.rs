@@ -16,6 +16,17 @@ fn fixture(file: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(format!("{dir}/{file}")).unwrap()).unwrap()
 }
 
+/// The first span of a fixture that `pred` picks.
+fn span_where(file: &str, pred: impl Fn(&Value) -> bool) -> Value {
+    fixture(file)["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| pred(s))
+        .unwrap_or_else(|| panic!("{file}: no such span"))
+        .clone()
+}
+
 fn count(span: &Value) -> (Option<i64>, Option<i64>, Option<String>) {
     let mut enc = Encoder::new();
     enc.begin_item(ItemKind::Span, span["name"].as_str().unwrap_or(""), 0);
@@ -54,14 +65,10 @@ fn every_convention_counts_the_same_conversation_the_same() {
         ("langfuse.json", "OpenAI-generation"),
     ];
     for (file, name) in cases {
-        let fx = fixture(file);
-        let span = fx["spans"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["name"] == name && !s["attributes"].to_string().contains("get_weather"))
-            .unwrap_or_else(|| panic!("{file}: no {name} span"));
-        let (input, output, source) = count(span);
+        let span = span_where(file, |s| {
+            s["name"] == name && !s["attributes"].to_string().contains("get_weather")
+        });
+        let (input, output, source) = count(&span);
         assert_eq!(input, Some(24), "{file}: input");
         assert_eq!(output, Some(7), "{file}: output");
         assert_eq!(source.as_deref(), Some("counted"), "{file}");
@@ -74,16 +81,7 @@ fn every_convention_counts_the_same_conversation_the_same() {
 /// is counted once; a batch's `{"texts": [...]}` is each text counted.
 #[test]
 fn llama_index_embeddings_are_counted_once() {
-    let fx = fixture("llama_index_openinference.json");
-    let span = |name: &str| {
-        fx["spans"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["name"] == name)
-            .unwrap()
-            .clone()
-    };
+    let span = |name: &str| span_where("llama_index_openinference.json", |s| s["name"] == name);
     // "hello world": 2 tokens in cl100k_base (text-embedding-3-small's encoding)
     let (input, output, source) = count(&span("OpenAIEmbedding._get_query_embedding"));
     assert_eq!(
@@ -105,14 +103,10 @@ fn llama_index_embeddings_are_counted_once() {
 /// request's `text`, 2 tokens, not its JSON.
 #[test]
 fn haystack_embedding_is_counted_from_its_text() {
-    let fx = fixture("haystack_openinference.json");
-    let span = fx["spans"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["attributes"]["openinference.span.kind"] == "EMBEDDING")
-        .unwrap();
-    let (input, output, source) = count(span);
+    let span = span_where("haystack_openinference.json", |s| {
+        s["attributes"]["openinference.span.kind"] == "EMBEDDING"
+    });
+    let (input, output, source) = count(&span);
     assert_eq!(
         (input, output, source.as_deref()),
         (Some(2), None, Some("counted"))
@@ -125,13 +119,9 @@ fn haystack_embedding_is_counted_from_its_text() {
 /// 24 in, 7 out.
 #[test]
 fn an_sdks_empty_usage_is_counted() {
-    let fx = fixture("openai_agents_logfire.json");
-    let span = fx["spans"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["attributes"]["gen_ai.usage.input_tokens"] == 0)
-        .unwrap();
+    let span = span_where("openai_agents_logfire.json", |s| {
+        s["attributes"]["gen_ai.usage.input_tokens"] == 0
+    });
     let mut enc = Encoder::new();
     enc.begin_item(ItemKind::Span, span["name"].as_str().unwrap(), 0);
     for (k, v) in span["attributes"].as_object().unwrap() {
@@ -163,14 +153,8 @@ fn an_sdks_empty_usage_is_counted() {
 /// from the stream: counted as the messages inside (24 in, 7 out), not as the JSON around them.
 #[test]
 fn a_streamed_agent_generation_is_counted_from_its_messages() {
-    let fx = fixture("openai_agents_openinference.json");
-    let span = fx["spans"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| {
-            s["name"] == "generation" && s["attributes"].get("llm.token_count.prompt").is_none()
-        })
-        .unwrap();
-    assert_eq!(count(span), (Some(24), Some(7), Some("counted".into())));
+    let span = span_where("openai_agents_openinference.json", |s| {
+        s["name"] == "generation" && s["attributes"].get("llm.token_count.prompt").is_none()
+    });
+    assert_eq!(count(&span), (Some(24), Some(7), Some("counted".into())));
 }
