@@ -3,7 +3,7 @@
 //! messages ("You are a helpful assistant." / "What is the capital of France?") and got
 //! "The capital of France is Paris.", so every convention must count the same: 24 in, 7 out.
 
-use llmo_schema::edits::{decode_response, Edits};
+use llmo_schema::edits::{decode_response, DecodedEdit, Edits};
 use llmo_schema::encoder::Encoder;
 use llmo_schema::view::{Batch, ItemKind};
 use llmo_schema::Stage;
@@ -27,12 +27,12 @@ fn span_where(file: &str, pred: impl Fn(&Value) -> bool) -> Value {
         .clone()
 }
 
-fn count(span: &Value) -> (Option<i64>, Option<i64>, Option<String>) {
+/// The edits token counting makes on one span, given those of its attributes `keep` keeps.
+fn process(span: &Value, keep: impl Fn(&str) -> bool) -> Vec<DecodedEdit> {
     let mut enc = Encoder::new();
     enc.begin_item(ItemKind::Span, span["name"].as_str().unwrap_or(""), 0);
     for (k, v) in span["attributes"].as_object().unwrap() {
-        let usage = k.contains("usage") || k.contains("token_count") || k.contains("Tokens");
-        if !usage {
+        if keep(k) {
             enc.attr_json(k, v);
         }
     }
@@ -40,7 +40,14 @@ fn count(span: &Value) -> (Option<i64>, Option<i64>, Option<String>) {
     let req = enc.finish();
     let mut edits = Edits::new();
     TokenCounter::new(TokensConfig::default()).process(&Batch::decode(&req).unwrap(), &mut edits);
-    let (edits, _) = decode_response(&edits.finish()).unwrap();
+    decode_response(&edits.finish()).unwrap().0
+}
+
+/// The counts and their source for a span with its usage removed.
+fn count(span: &Value) -> (Option<i64>, Option<i64>, Option<String>) {
+    let edits = process(span, |k| {
+        !(k.contains("usage") || k.contains("token_count") || k.contains("Tokens"))
+    });
     let get = |k: &str| {
         edits
             .iter()
@@ -122,16 +129,7 @@ fn an_sdks_empty_usage_is_counted() {
     let span = span_where("openai_agents_logfire.json", |s| {
         s["attributes"]["gen_ai.usage.input_tokens"] == 0
     });
-    let mut enc = Encoder::new();
-    enc.begin_item(ItemKind::Span, span["name"].as_str().unwrap(), 0);
-    for (k, v) in span["attributes"].as_object().unwrap() {
-        enc.attr_json(k, v);
-    }
-    enc.end_item_without_events_or_body();
-    let req = enc.finish();
-    let mut edits = Edits::new();
-    TokenCounter::new(TokensConfig::default()).process(&Batch::decode(&req).unwrap(), &mut edits);
-    let (edits, _) = decode_response(&edits.finish()).unwrap();
+    let edits = process(&span, |_| true);
     let last = |k: &str| edits.iter().rev().find(|e| e.key == k).cloned();
     for (k, want) in [
         ("gen_ai.usage.input_tokens", 24),
