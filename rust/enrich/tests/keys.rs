@@ -251,3 +251,40 @@ fn time_to_first_chunk() {
         );
     }
 }
+
+/// OpenInference's newest conventions split the model in two: `llm.request.model_name` (what
+/// was asked for) and `llm.response.model_name` (what answered; `llm.model_name` repeats it).
+/// Both are read, the request's before the invocation parameters; a span that names only the
+/// requested model is a model call too.
+#[test]
+fn openinference_request_and_response_model_names() {
+    let both = enrich(&json!({"name": "ChatCompletion", "attributes": {
+        "openinference.span.kind": "LLM", "llm.provider": "openai",
+        "llm.request.model_name": "gpt-4o", "llm.response.model_name": "gpt-4o-2024-08-06",
+        "llm.model_name": "gpt-4o-2024-08-06",
+        "llm.invocation_parameters": "{\"model\": \"gpt-4o-mini\"}",
+        "llm.token_count.prompt": 1234, "llm.token_count.completion": 56}}));
+    assert_eq!(both.get("gen_ai.request.model"), Some(&json!("gpt-4o")));
+    assert_eq!(
+        both.get("gen_ai.response.model"),
+        Some(&json!("gpt-4o-2024-08-06"))
+    );
+    assert_usage(&both, [Some(1234), Some(56), None, None, None]);
+    // the response's name wins over llm.model_name where they differ (a fallback model)
+    let fallback = enrich(&json!({"name": "messages", "attributes": {
+        "openinference.span.kind": "LLM", "llm.provider": "anthropic",
+        "llm.request.model_name": "claude-fable-5", "llm.response.model_name": "claude-opus-4-8",
+        "llm.model_name": "claude-fable-5"}}));
+    assert_eq!(
+        fallback.get("gen_ai.response.model"),
+        Some(&json!("claude-opus-4-8"))
+    );
+    // no span kind, only the requested model: still a model call
+    let bare = enrich(&json!({"name": "call", "attributes": {
+        "llm.request.model_name": "gpt-4o", "llm.token_count.prompt": 10}}));
+    assert_eq!(bare.get("gen_ai.request.model"), Some(&json!("gpt-4o")));
+    assert_eq!(
+        bare.get("llm_observatory.source"),
+        Some(&json!("openinference"))
+    );
+}

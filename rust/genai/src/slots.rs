@@ -54,6 +54,8 @@ slots! {
     // OpenInference
     OiSpanKind = "openinference.span.kind",
     OiModelName = "llm.model_name",
+    OiRequestModelName = "llm.request.model_name",
+    OiResponseModelName = "llm.response.model_name",
     OiEmbeddingModelName = "embedding.model_name",
     OiProvider = "llm.provider",
     OiSystem = "llm.system",

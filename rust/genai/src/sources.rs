@@ -483,6 +483,8 @@ fn openinference<'b>(at: &Attrs<'b, '_>, name: &str, f: &mut Found<'b>) {
         return;
     }
     let llm_like = at.has_at(S::OiModelName)
+        || at.has_at(S::OiRequestModelName)
+        || at.has_at(S::OiResponseModelName)
         || at.has_prefix(Prefix::LlmTokenCount)
         || at.has_at(S::OiEmbeddingModelName);
     if kind.is_none() && !llm_like && !at.has_at(S::OiProvider) {
@@ -504,13 +506,18 @@ fn openinference<'b>(at: &Attrs<'b, '_>, name: &str, f: &mut Found<'b>) {
         }
     }
     if let Some(m) = at
-        .str_at(S::OiModelName)
+        .str_at(S::OiResponseModelName)
+        .or_else(|| at.str_at(S::OiModelName))
         .or_else(|| at.str_at(S::OiEmbeddingModelName))
     {
         // OpenInference reports the response's model when it has one.
         fill(&mut f.response_model, Some(Cow::Borrowed(m)));
     }
-    // The requested model hides in the invocation parameters or the raw request JSON.
+    // The requested model: named since the conventions split it from the response's
+    // (`llm.request.model_name`), before that in the invocation parameters or the request JSON.
+    if let Some(m) = at.str_at(S::OiRequestModelName) {
+        fill(&mut f.request_model, Some(Cow::Borrowed(m)));
+    }
     let req = at
         .str_at(S::OiInvocationParameters)
         .and_then(model_in_json)
@@ -538,6 +545,8 @@ fn openinference<'b>(at: &Attrs<'b, '_>, name: &str, f: &mut Found<'b>) {
     f.invalid += inv;
     f.consumed.extend([
         "llm.model_name",
+        "llm.request.model_name",
+        "llm.response.model_name",
         "llm.token_count.prompt",
         "llm.token_count.completion",
         "llm.token_count.prompt_details.cache_read",
