@@ -350,6 +350,12 @@ impl Enricher {
             u.input = None;
         }
         let mut correct_input = f.correct_input && !corrected_before;
+        // likewise an output an earlier enrichment gave its reasoning back
+        let output_corrected_before = at.has_at(S::LlmoOriginalOutput);
+        if output_corrected_before {
+            u.output = None;
+        }
+        let correct_output = f.correct_output && !output_corrected_before;
         if !correct_input && !corrected_before {
             // Semconv input includes the cache; an input smaller than its own cache parts can
             // only be a cache-exclusive count (an instrumentation copying Anthropic's raw
@@ -385,7 +391,7 @@ impl Enricher {
                 a::GEN_AI_USAGE_OUTPUT_TOKENS,
                 at.at(S::OutputTokens),
                 int(u.output),
-                false,
+                correct_output,
             );
             w.merge(
                 a::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,

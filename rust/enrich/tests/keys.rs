@@ -288,3 +288,42 @@ fn openinference_request_and_response_model_names() {
         Some(&json!("openinference"))
     );
 }
+
+/// Google ADK 1.x on a Gemini model: Gemini's candidates count (the output ADK writes) leaves
+/// the thoughts out, which ADK writes apart; the semconv output has them, so they are added
+/// (the reported output kept as the original). Not on a LiteLLM model (its completion count
+/// has the reasoning already), not on ADK 2.x's semconv reasoning key, and not twice.
+#[test]
+fn adk_1x_thoughts_are_given_back_to_gemini_output() {
+    let adk = |model: &str, reasoning_key: &str| {
+        enrich(&json!({"name": format!("call_llm"), "attributes": {
+            "gen_ai.system": "gcp.vertex.agent", "gen_ai.request.model": model,
+            "gen_ai.usage.input_tokens": 1234, "gen_ai.usage.output_tokens": 36,
+            reasoning_key: 20}}))
+    };
+    let gemini = adk(
+        "gemini-2.5-flash",
+        "gen_ai.usage.experimental.reasoning_tokens",
+    );
+    assert_usage(&gemini, [Some(1234), Some(56), None, None, Some(20)]);
+    assert_eq!(
+        gemini.get("llm_observatory.original.gen_ai.usage.output_tokens"),
+        Some(&json!(36))
+    );
+    // a Vertex resource name ends in the model id
+    let vertex = adk(
+        "projects/p/locations/us-central1/publishers/google/models/gemini-2.5-pro",
+        "gen_ai.usage.experimental.reasoning_tokens",
+    );
+    assert_eq!(vertex.get("gen_ai.usage.output_tokens"), Some(&json!(56)));
+    let litellm = adk(
+        "openai/gpt-4o",
+        "gen_ai.usage.experimental.reasoning_tokens",
+    );
+    assert_eq!(litellm.get("gen_ai.usage.output_tokens"), Some(&json!(36)));
+    let adk2 = adk("gemini-2.5-flash", "gen_ai.usage.reasoning.output_tokens");
+    assert_eq!(adk2.get("gen_ai.usage.output_tokens"), Some(&json!(36)));
+    // the enriched span through a second enrichment (an agent collector before a gateway)
+    let again = enrich(&json!({"name": "call_llm", "attributes": gemini.attrs}));
+    assert_eq!(again.get("gen_ai.usage.output_tokens"), Some(&json!(56)));
+}

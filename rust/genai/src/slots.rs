@@ -133,6 +133,7 @@ slots! {
     // an earlier llm_enrichment's marks (an agent collector in front of this one)
     LlmoSource = a::LLMO_SOURCE,
     LlmoOriginalInput = "llm_observatory.original.gen_ai.usage.input_tokens",
+    LlmoOriginalOutput = "llm_observatory.original.gen_ai.usage.output_tokens",
 }
 
 /// A key prefix the readers test for.

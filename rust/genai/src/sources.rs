@@ -94,6 +94,9 @@ pub struct Found<'a> {
     /// Set when the instrumentation is known to write cache-exclusive input tokens under
     /// `gen_ai.usage.input_tokens`: `usage.input` then replaces it whatever `overwrite` says.
     pub correct_input: bool,
+    /// Set when the instrumentation is known to leave reasoning out of
+    /// `gen_ai.usage.output_tokens`: `usage.output` then replaces it whatever `overwrite` says.
+    pub correct_output: bool,
     /// Wrapper span whose usage repeats its children's.
     pub aggregate: bool,
     /// Seconds to the first chunk of a streamed response, from any convention.
@@ -927,6 +930,35 @@ fn logfire_agents<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
     );
 }
 
+/// Google ADK 1.x writes Gemini's `candidates_token_count` as the output and its
+/// `thoughts_token_count` apart (`gen_ai.usage.experimental.reasoning_tokens`); Gemini's
+/// candidates leave the thoughts out, the semconv output has them. On a Gemini model the
+/// output is the two added (ADK 2.x adds them itself and writes the semconv reasoning key).
+/// Not on other models: ADK reaches those through LiteLLM, whose completion count has the
+/// reasoning in already.
+fn adk_thoughts(at: &Attrs<'_, '_>, f: &mut Found<'_>) {
+    // invalid values are counted where each key is read
+    let inv = &mut 0;
+    let Some(thoughts) = tokens_at(at, S::AdkReasoning, inv) else {
+        return;
+    };
+    if at.str_at(S::GenAiSystem) != Some("gcp.vertex.agent") {
+        return;
+    }
+    let gemini = at
+        .str_at(S::RequestModel)
+        .or_else(|| at.str_at(S::ResponseModel))
+        .map(|m| m.rsplit('/').next().unwrap_or(m))
+        .is_some_and(|m| m.to_ascii_lowercase().starts_with("gemini"));
+    if !gemini {
+        return;
+    }
+    if let Some(out) = tokens_at(at, S::OutputTokens, inv) {
+        f.usage.output = Some(out + thoughts);
+        f.correct_output = true;
+    }
+}
+
 fn vendor<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
     let mut inv = 0;
     // PydanticAI puts the provider's reasoning count under its usage details only (OpenAI
@@ -969,6 +1001,7 @@ fn vendor<'b>(at: &Attrs<'b, '_>, f: &mut Found<'b>) {
             f.consumed.push(key);
         }
     }
+    adk_thoughts(at, f);
     if let Some(n) = tokens_at(at, S::OlCacheReadInputTokens, &mut inv) {
         fill(&mut f.usage.cache_read, Some(n));
         f.consumed.push("gen_ai.usage.cache_read_input_tokens");
