@@ -156,6 +156,8 @@ impl Stage for CostCalculator {
                 a::GEN_AI_USAGE_COST_CURRENCY,
                 a::GEN_AI_USAGE_COST_SOURCE,
                 OPERATION_COST,
+                OPENINFERENCE_COST,
+                MLFLOW_COST,
                 keys::COMPUTED,
                 "openai.response.service_tier",
                 "openai.request.service_tier",
@@ -219,6 +221,8 @@ impl Arrived {
         // and Logfire report theirs (genai-prices, USD) as `operation.cost`
         let plain = number(item.attr(a::GEN_AI_USAGE_COST))
             .or_else(|| number(item.attr(OPERATION_COST)))
+            .or_else(|| number(item.attr(OPENINFERENCE_COST)))
+            .or_else(|| mlflow_cost(item))
             .filter(|p| Some(*p) != amount);
         let amount = if ours { None } else { amount };
         Self {
@@ -235,6 +239,26 @@ impl Arrived {
 
 /// The cost PydanticAI and Logfire report per model call (USD).
 const OPERATION_COST: &str = "operation.cost";
+/// The call's total cost in OpenInference's conventions (USD).
+const OPENINFERENCE_COST: &str = "llm.cost.total";
+/// MLflow's cost of a call (USD), a JSON object `{input_cost, output_cost, total_cost}` that
+/// its OTLP export encodes once more as a JSON string.
+const MLFLOW_COST: &str = "mlflow.llm.cost";
+
+/// `total_cost` of `mlflow.llm.cost` (or its parts summed), if it is a non-negative number.
+fn mlflow_cost(item: &Item<'_>) -> Option<f64> {
+    let raw = item.attr(MLFLOW_COST)?.as_str()?;
+    if raw.len() > 4096 {
+        return None;
+    }
+    let mut v: serde_json::Value = serde_json::from_str(raw).ok()?;
+    if let serde_json::Value::String(inner) = &v {
+        v = serde_json::from_str(inner).ok()?;
+    }
+    let part = |k: &str| v.get(k).and_then(serde_json::Value::as_f64);
+    let total = part("total_cost").or_else(|| Some(part("input_cost")? + part("output_cost")?))?;
+    (total.is_finite() && total >= 0.0).then_some(total)
+}
 
 /// `gen_ai.usage.cost.source` of a cost we computed.
 pub const SOURCE_OURS: &str = "llm_observatory";
@@ -799,6 +823,55 @@ mod tests {
         ]);
         assert_eq!(o["gen_ai.usage.cost.amount"], json!(0.5));
         assert_eq!(o["gen_ai.usage.cost.source"], json!("instrumentation"));
+    }
+
+    #[test]
+    fn openinference_and_mlflow_costs_are_reported_costs() {
+        use serde_json::json;
+        let call = |extra: (&'static str, serde_json::Value)| {
+            run(&[
+                ("gen_ai.response.model", json!("acme-private-1")),
+                ("gen_ai.usage.input_tokens", json!(10)),
+                extra,
+            ])
+        };
+        for (extra, want) in [
+            (("llm.cost.total", json!(0.25)), Some(0.25)),
+            // MLflow's OTLP export: the JSON object encoded once more as a JSON string
+            (
+                (
+                    "mlflow.llm.cost",
+                    json!("\"{\\\"input_cost\\\": 0.1, \\\"output_cost\\\": 0.15, \\\"total_cost\\\": 0.25}\""),
+                ),
+                Some(0.25),
+            ),
+            // as the SDK writes it in process; parts without a total
+            (
+                (
+                    "mlflow.llm.cost",
+                    json!("{\"input_cost\": 0.1, \"output_cost\": 0.15}"),
+                ),
+                Some(0.25),
+            ),
+            // broken or negative: not a cost
+            (("mlflow.llm.cost", json!("{\"total_cost\": -1}")), None),
+            (("mlflow.llm.cost", json!("not json")), None),
+            (("llm.cost.total", json!("cheap")), None),
+        ] {
+            let o = call(extra.clone());
+            match want {
+                Some(w) => {
+                    assert_eq!(o["llm_observatory.cost.reported"], json!(w), "{extra:?}");
+                    assert_eq!(o["gen_ai.usage.cost.amount"], json!(w), "{extra:?}");
+                    assert_eq!(o["gen_ai.usage.cost.source"], json!("instrumentation"));
+                }
+                None => assert!(
+                    !o.contains_key("llm_observatory.cost.reported")
+                        && !o.contains_key("gen_ai.usage.cost.amount"),
+                    "{extra:?}: {o:?}"
+                ),
+            }
+        }
     }
 
     #[test]
