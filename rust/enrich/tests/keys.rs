@@ -100,6 +100,32 @@ fn ignored_keys_change_nothing() {
             assert_eq!(o.get(k), base.get(k), "{key} changed {k}");
         }
     }
+    // OpenLLMetry's LangChain association properties: inherited by every span under the run
+    // (tools and chains too), so they would name a model where there is no call; the chat
+    // spans carry the semconv names themselves (captured)
+    for (key, v) in [
+        ("traceloop.association.properties.ls_provider", "anthropic"),
+        (
+            "traceloop.association.properties.ls_model_name",
+            "claude-3-haiku",
+        ),
+    ] {
+        let o = chat(json!({"gen_ai.provider.name": "openai", key: v}));
+        for k in [
+            "gen_ai.provider.name",
+            "gen_ai.request.model",
+            "gen_ai.response.model",
+        ] {
+            assert_eq!(o.get(k), base.get(k), "{key} changed {k}");
+        }
+        let tool = enrich(&json!({"name": "get_weather.tool", "attributes": {
+            "traceloop.span.kind": "tool", key: v}}));
+        assert!(
+            tool.get("gen_ai.request.model").is_none(),
+            "{key}: {:?}",
+            tool.attrs
+        );
+    }
 }
 
 /// A framework's name, or `unknown`, in the provider key is no provider: the provider is
