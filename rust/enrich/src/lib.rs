@@ -50,6 +50,8 @@ const PREFIXES: &[&str] = &[
     "input.value",
     "mlflow.",
 ];
+/// The log record opentelemetry-util-genai emits with a call's details inside its span.
+const OPERATION_DETAILS_EVENT: &str = "gen_ai.client.inference.operation.details";
 /// Keys read only when the item is a candidate already.
 const CONTEXT_KEYS: &[&str] = &[
     "server.address",
@@ -416,6 +418,19 @@ impl Enricher {
                 item.index,
                 ITEM_ITSELF,
                 a::LLMO_AGGREGATE,
+                NewValue::Bool(true),
+            );
+        }
+        // util-genai emits the operation details of a call inside the call's span, with the
+        // span's usage: one call, reported on both signals
+        if item.kind == ItemKind::Log
+            && item.name == OPERATION_DETAILS_EVENT
+            && (usage_present || u.input.is_some() || u.output.is_some())
+        {
+            w.edits.set(
+                item.index,
+                ITEM_ITSELF,
+                a::LLMO_REPEATS_SPAN,
                 NewValue::Bool(true),
             );
         }

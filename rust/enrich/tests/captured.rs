@@ -245,6 +245,7 @@ fn vercel_wrapper_spans_are_flagged_not_double_counted() {
 
 #[test]
 fn genai_events_as_logs_are_recognised() {
+    let mut details_seen = 0;
     for file in [
         "google_genai_default.json",
         "google_genai_latest.json",
@@ -267,8 +268,25 @@ fn genai_events_as_logs_are_recognised() {
                 log["event_name"],
                 o.attrs
             );
+            // util-genai's operation details repeat their span's usage: marked; its
+            // message events carry none: not marked
+            let details = log["event_name"] == "gen_ai.client.inference.operation.details";
+            assert_eq!(
+                o.get("llm_observatory.repeats_span").is_some(),
+                details,
+                "{file} {:?}: {:#?}",
+                log["event_name"],
+                o.attrs
+            );
+            if details {
+                details_seen += 1;
+            }
         }
     }
+    assert!(
+        details_seen >= 6,
+        "{details_seen} operation-details records"
+    );
 }
 
 /// PydanticAI (its own instrumentation): the reasoning tokens it reports only under

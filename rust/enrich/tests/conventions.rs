@@ -61,6 +61,13 @@ fn genai_events_as_log_records_get_the_provider() {
         o.get("llm_observatory.model.family"),
         Some(&json!("claude-sonnet-4"))
     );
+    // it repeats its span's usage: marked, so sums over both signals can skip it
+    assert_eq!(o.get("llm_observatory.repeats_span"), Some(&json!(true)));
+    let message = enrich(
+        &json!({"event_name": "gen_ai.user.message", "body": {"content": "hi"},
+        "attributes": {"gen_ai.system": "openai", "gen_ai.usage.input_tokens": 7}}),
+    );
+    assert!(message.get("llm_observatory.repeats_span").is_none());
 }
 
 #[test]

@@ -77,6 +77,11 @@ pub const LLMO_PROVIDER_INFERRED_FROM: &str = "llm_observatory.provider.inferred
 /// Set to `true` on wrapper spans (e.g. Vercel AI SDK `ai.generateText`) whose usage repeats
 /// the usage of their child call spans; cost and token sums must skip them.
 pub const LLMO_AGGREGATE: &str = "llm_observatory.aggregate";
+/// Set to `true` on log records that repeat the usage of the span they were emitted in
+/// (opentelemetry-util-genai's `gen_ai.client.inference.operation.details` event). They are
+/// priced, for pipelines that keep only logs; a sum over spans and log records together must
+/// skip them.
+pub const LLMO_REPEATS_SPAN: &str = "llm_observatory.repeats_span";
 /// Where the token counts came from: `reported`, `counted` or `estimated`.
 pub const LLMO_USAGE_SOURCE: &str = "llm_observatory.usage.source";
 
