@@ -2,13 +2,13 @@
 # Regenerate every fixture in rust/enrich/tests/data/captured/ from real instrumentation libraries
 # running offline against fake_llm_server.py. Needs python3 (3.11), node >= 20, npm, and the package
 # registries. Venvs go to $VENV_ROOT (default /tmp), node projects to $NODE_ROOT (default /tmp/capture-node).
-# Usage: bash tests/capture/run_all.sh [group ...]   groups: v2 gg tl tlold oi lit lf lf3 anthropic_sdk pai lfpai lfoaa lc oaa oaatl strands li hs sk agno adk mlflow crew node
+# Usage: bash tests/capture/run_all.sh [group ...]   groups: v2 gg tl tlold oi lit lf lf3 anthropic_sdk pai lfpai lfoaa lc oaa oaatl strands li hs sk agno adk adk1 mlflow crew node
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 VENV_ROOT="${VENV_ROOT:-/tmp}"
 NODE_ROOT="${NODE_ROOT:-/tmp/capture-node}"
 GROUPS_TO_RUN=("$@")
-[ ${#GROUPS_TO_RUN[@]} -eq 0 ] && GROUPS_TO_RUN=(v2 gg tl tlold oi lit lf lf3 anthropic_sdk pai lfpai lfoaa lc oaa oaatl strands li hs sk agno adk mlflow crew node)
+[ ${#GROUPS_TO_RUN[@]} -eq 0 ] && GROUPS_TO_RUN=(v2 gg tl tlold oi lit lf lf3 anthropic_sdk pai lfpai lfoaa lc oaa oaatl strands li hs sk agno adk adk1 mlflow crew node)
 cd "$HERE"
 
 venv() {  # venv <group> -> prints python path, creating the venv from requirements/<group>.txt once
@@ -49,6 +49,9 @@ for g in "${GROUPS_TO_RUN[@]}"; do
     adk)  # LiteLLM inside tries to fetch its price map and falls back to its bundled copy
       py=$(venv adk)
       "$py" capture_google_adk.py ;;
+    adk1)  # ADK 1.x on its native Gemini client, against the fake Gemini API
+      py=$(venv adk1)
+      "$py" capture_google_adk_gemini.py ;;
     crew)
       py=$(venv crew)
       "$py" capture_crewai.py ;;

@@ -11,6 +11,11 @@
 //!   `generate_content`, `embeddings`, ...) or one without an operation that reports usage,
 //!   unless it is flagged `llm_observatory.aggregate` (an agent or wrapper span repeating its
 //!   children's usage, as `llm_enrichment` marks them): those are never summed;
+//! - one model call traced twice, a call span directly beneath another (a framework's span
+//!   around the client library's, Google ADK 1.x's `call_llm` around its `generate_content`;
+//!   not through an agent, workflow or tool span), counts once: the outermost that reports
+//!   usage (ADK's outer span has the thinking tokens its inner one lacks), or the outermost
+//!   when none does;
 //! - a tool call is a span of `execute_tool`;
 //! - an error is a call or tool call with an error status or an `error.type`.
 //!
@@ -68,6 +73,9 @@ pub mod counters {
     pub const CYCLES: &str = "cycles";
     /// Spans sent without their place in the trace (a bug on the Go side; left alone).
     pub const NO_IDS: &str = "no_ids";
+    /// Call spans not summed because another call span around or beneath them is the same
+    /// call, traced twice.
+    pub const NESTED_CALLS: &str = "nested_calls";
 }
 
 /// `llm_rollup` settings. The buffering ones are the Go processor's; they are parsed and
@@ -406,13 +414,16 @@ fn roll_up(batch: &Batch<'_>, edits: &mut Edits) {
     if no_ids > 0 {
         edits.count(counters::NO_IDS, no_ids);
     }
+    let twice = traced_twice(&nodes, &by_id);
     let mut totals: Vec<Option<Totals>> = vec![None; nodes.len()];
     let (mut calls, mut cycles) = (0, 0);
     for (n, node) in nodes.iter().enumerate() {
         let Some(part) = &node.part else { continue };
+        // the same call as another span of its chain: walked for broken ids, not summed
+        let once = !twice[n];
         let mut summed = false;
         // a root call is part of its own run; an agent span is never a call
-        if node.role == Some(Role::Root) {
+        if node.role == Some(Role::Root) && once {
             totals[n].get_or_insert_with(Totals::default).add(part);
             summed = true;
         }
@@ -427,7 +438,7 @@ fn roll_up(batch: &Batch<'_>, edits: &mut Edits) {
                 cycles += 1;
                 break;
             }
-            if nodes[up].role.is_some() {
+            if nodes[up].role.is_some() && once {
                 totals[up].get_or_insert_with(Totals::default).add(part);
                 summed = true;
             }
@@ -437,6 +448,10 @@ fn roll_up(batch: &Batch<'_>, edits: &mut Edits) {
     }
     if cycles > 0 {
         edits.count(counters::CYCLES, cycles);
+    }
+    let nested = twice.iter().filter(|t| **t).count() as u64;
+    if nested > 0 {
+        edits.count(counters::NESTED_CALLS, nested);
     }
     if calls > 0 {
         edits.count(counters::CALLS, calls);
@@ -453,6 +468,53 @@ fn roll_up(batch: &Batch<'_>, edits: &mut Edits) {
         let role = node.role.expect("totals are kept for run spans only");
         write(edits, batch.items[node.item].index, role, t);
     }
+}
+
+/// The call spans that repeat another call span around or beneath them: of each chain of
+/// calls nested directly (through plain spans such as HTTP clients, not through an agent,
+/// workflow or tool span, under which a call is a call of its own) one is summed: the outermost
+/// that reports usage, or the outermost when none does.
+fn traced_twice(nodes: &[Node], by_id: &HashMap<([u8; 16], [u8; 8]), usize>) -> Vec<bool> {
+    let call = |n: usize| nodes[n].part.as_ref().is_some_and(|p| p.call);
+    let barrier = |n: usize| {
+        matches!(nodes[n].role, Some(Role::Agent | Role::Workflow))
+            || nodes[n].part.as_ref().is_some_and(|p| !p.call)
+    };
+    let reports = |n: usize| {
+        nodes[n]
+            .part
+            .as_ref()
+            .is_some_and(|p| p.call && p.source != Source::Missing)
+    };
+    // beneath a call, beneath one that reports; a call with a reporting call beneath it
+    let mut below_call = vec![false; nodes.len()];
+    let mut below_reporting = vec![false; nodes.len()];
+    let mut covered = vec![false; nodes.len()];
+    for n in 0..nodes.len() {
+        if !call(n) {
+            continue;
+        }
+        let mut cur = nodes[n].parent;
+        let mut steps = 0;
+        while let Some(p) = cur {
+            let Some(&up) = by_id.get(&(nodes[n].trace, p)) else {
+                break;
+            };
+            steps += 1;
+            if up == n || steps > nodes.len() || barrier(up) {
+                break;
+            }
+            if call(up) {
+                below_call[n] = true;
+                below_reporting[n] |= reports(up);
+                covered[up] |= reports(n);
+            }
+            cur = nodes[up].parent;
+        }
+    }
+    (0..nodes.len())
+        .map(|n| call(n) && (below_reporting[n] || (!reports(n) && (covered[n] || below_call[n]))))
+        .collect()
 }
 
 fn write(edits: &mut Edits, idx: u32, role: Role, t: &Totals) {

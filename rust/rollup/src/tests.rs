@@ -162,6 +162,76 @@ fn nested_agents_and_calls_inside_tools() {
     assert!(counters.contains(&("runs:agent".into(), 2)), "{counters:?}");
 }
 
+/// One model call traced twice counts once: Google ADK 1.x's `call_llm` (usage with the
+/// thinking tokens) around its `generate_content` (the same call, without them), and a
+/// framework span without usage around the client's span with it.
+#[test]
+fn a_call_traced_twice_counts_once() {
+    let agent = span(
+        2,
+        1,
+        "invoke_agent capital_agent",
+        &[("gen_ai.operation.name", json!("invoke_agent"))],
+    );
+    // as enrichment leaves ADK 1.39's spans (captured): the outer has the thoughts added
+    let call_llm = span(
+        3,
+        2,
+        "call_llm",
+        &[
+            ("gen_ai.usage.input_tokens", json!(1234)),
+            ("gen_ai.usage.output_tokens", json!(56)),
+            ("gen_ai.usage.reasoning.output_tokens", json!(20)),
+            ("gen_ai.usage.cost.amount", json!(0.0005)),
+        ],
+    );
+    let generate = span(
+        4,
+        3,
+        "generate_content gemini-2.5-flash",
+        &[
+            ("gen_ai.operation.name", json!("generate_content")),
+            ("gen_ai.usage.input_tokens", json!(1234)),
+            ("gen_ai.usage.output_tokens", json!(36)),
+            ("gen_ai.usage.cost.amount", json!(0.0004)),
+        ],
+    );
+    // a framework's chat span without usage around the client library's span with it
+    let framework = span(
+        5,
+        2,
+        "ChatOpenAI",
+        &[("gen_ai.operation.name", json!("chat"))],
+    );
+    let client = call(6, 5, 100, 10, 0.0001);
+    // and two nested spans, neither reporting: one call, usage missing
+    let outer = span(7, 2, "chat a", &[("gen_ai.operation.name", json!("chat"))]);
+    let inner = span(8, 7, "chat b", &[("gen_ai.operation.name", json!("chat"))]);
+    let spans = vec![
+        span(1, 0, "invocation", &[]),
+        agent,
+        call_llm,
+        generate,
+        framework,
+        client,
+        outer,
+        inner,
+    ];
+    let (out, counters) = run(&spans);
+    let a = &out[&1];
+    assert_eq!(a["llm_observatory.run.calls"], json!(3));
+    assert_eq!(a["llm_observatory.run.input_tokens"], json!(1334));
+    assert_eq!(a["llm_observatory.run.output_tokens"], json!(66));
+    assert_eq!(a["llm_observatory.run.reasoning_tokens"], json!(20));
+    let cost = a["llm_observatory.run.cost"].as_f64().unwrap();
+    assert!((cost - 0.0006).abs() < 1e-12, "{cost}");
+    assert_eq!(a["llm_observatory.run.usage_source"], json!("missing"));
+    assert!(
+        counters.contains(&("nested_calls".into(), 3)),
+        "{counters:?}"
+    );
+}
+
 #[test]
 fn a_trace_of_one_call_or_none_is_left_alone() {
     assert!(run(&[call(1, 0, 10, 1, 0.1)]).0.is_empty());
@@ -170,10 +240,20 @@ fn a_trace_of_one_call_or_none_is_left_alone() {
         span(2, 1, "SELECT", &[("db.system", json!("postgresql"))]),
     ];
     assert!(run(&http).0.is_empty());
-    // a root call with another call beneath it is a run
-    let (out, _) = run(&[call(1, 0, 10, 1, 0.1), call(2, 1, 20, 2, 0.2)]);
+    // a root call with a tool beneath it that makes a call of its own is a run
+    let tool = span(
+        2,
+        1,
+        "execute_tool",
+        &[("gen_ai.operation.name", json!("execute_tool"))],
+    );
+    let (out, _) = run(&[call(1, 0, 10, 1, 0.1), tool, call(3, 2, 20, 2, 0.2)]);
     assert_eq!(out[&0]["llm_observatory.run.calls"], json!(2));
     assert_eq!(out[&0]["llm_observatory.run.input_tokens"], json!(30));
+    // a call directly beneath it is the same call, traced twice
+    assert!(run(&[call(1, 0, 10, 1, 0.1), call(2, 1, 10, 1, 0.1)])
+        .0
+        .is_empty());
 }
 
 #[test]
@@ -340,10 +420,32 @@ proptest! {
                 .iter()
                 .map(|b| (trace[*b as usize - 1].2, trace[*b as usize - 1].3))
                 .collect();
+            // a call directly beneath another call (no agent or tool between) is that call
+            // traced twice: every generated call reports usage, so the outer one counts
+            let nested = |b: u8| {
+                let mut p = trace[b as usize - 1].1;
+                while p != 0 {
+                    match trace[p as usize - 1].2 {
+                        0 => return true,
+                        1 | 2 => return false,
+                        _ => p = trace[p as usize - 1].1,
+                    }
+                }
+                false
+            };
+            let counted: Vec<u8> = below
+                .iter()
+                .copied()
+                .filter(|b| trace[*b as usize - 1].2 != 0 || !nested(*b))
+                .collect();
+            let kinds: Vec<(u8, i64)> = counted
+                .iter()
+                .map(|b| (trace[*b as usize - 1].2, trace[*b as usize - 1].3))
+                .collect();
             let calls = kinds.iter().filter(|k| k.0 == 0).count() as i64;
             let tools = kinds.iter().filter(|k| k.0 == 2).count() as i64;
             let input: i64 = kinds.iter().filter(|k| k.0 == 0).map(|k| k.1).sum();
-            let own = (pos == 0 && kind == 0) as i64;
+            let own = (pos == 0 && kind == 0 && !nested(id)) as i64;
             match out.get(&(pos as u32)) {
                 Some(w) => {
                     prop_assert!(is_run);
