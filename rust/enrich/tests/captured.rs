@@ -301,7 +301,7 @@ fn genai_events_as_logs_are_recognised() {
 #[test]
 fn pydantic_ai_agents_tools_and_reasoning() {
     let fx = load_fixture("pydantic_ai.json");
-    let (mut calls, mut agents, mut tools) = (0, 0, 0);
+    let (mut calls, mut agents, mut tools, mut embeddings) = (0, 0, 0, 0);
     for span in fx["spans"].as_array().unwrap() {
         let o = enrich(span);
         let ctx = format!("{:?}: {:#?}", span["name"], o.attrs);
@@ -331,10 +331,21 @@ fn pydantic_ai_agents_tools_and_reasoning() {
                     "{ctx}"
                 );
             }
+            Some("embeddings") => {
+                // its Embedder: semconv usage, the model, its own price as operation.cost
+                embeddings += 1;
+                assert_eq!(int(&o, "gen_ai.usage.input_tokens"), Some(8), "{ctx}");
+                assert_eq!(
+                    o.get("llm_observatory.model.family"),
+                    Some(&json!("text-embedding-3-small")),
+                    "{ctx}"
+                );
+                assert!(o.get("llm_observatory.aggregate").is_none(), "{ctx}");
+            }
             other => panic!("unexpected operation {other:?}: {ctx}"),
         }
     }
-    assert_eq!((calls, agents, tools), (4, 3, 1));
+    assert_eq!((calls, agents, tools, embeddings), (4, 3, 1, 2));
 }
 
 /// Google ADK 1.39 on its native Gemini client (captured): every model call is traced twice,

@@ -418,6 +418,22 @@ pub fn input_messages(item: &Item<'_>) -> Option<Found> {
     if let Some(ms) = at.logfire("input").as_ref().and_then(messages_from_json) {
         return Some(chat(ms, "input"));
     }
+    // PydanticAI's Embedder: the texts embedded, a JSON array (`inputs`), each counted; read
+    // only on an embeddings span, since other instrumentations may use the plain name
+    if at.str("gen_ai.operation.name") == Some("embeddings") {
+        if let Some(J::Array(texts)) = at.json("inputs") {
+            if !texts.is_empty() && texts.iter().all(J::is_string) {
+                return Some(Found {
+                    messages: texts
+                        .iter()
+                        .map(|t| Message::text("user", json_text(t)))
+                        .collect(),
+                    chat: false,
+                    from: "inputs",
+                });
+            }
+        }
+    }
     if let Some(v) = at.json("input.value") {
         if let Some(ms) = messages_from_json(&v) {
             return Some(chat(ms, "input.value"));

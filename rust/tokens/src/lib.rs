@@ -161,8 +161,15 @@ impl Stage for TokenCounter {
                 "llm_observatory.aggregate",
             ]),
             event_prefixes: s(&["gen_ai."]),
-            // Logfire's OpenAI Agents SDK spans: which span Logfire made, and its content
-            context_keys: s(&["server.address", "logfire.msg_template", "input", "output"]),
+            // Logfire's OpenAI Agents SDK spans: which span Logfire made, and its content;
+            // the texts PydanticAI's Embedder records
+            context_keys: s(&[
+                "server.address",
+                "logfire.msg_template",
+                "input",
+                "output",
+                "inputs",
+            ]),
             // An item that already carries both counts needs no content: only the marks.
             satisfied_keys: s(&[a::GEN_AI_USAGE_INPUT_TOKENS, a::GEN_AI_USAGE_OUTPUT_TOKENS]),
             heavy_keys: s(&[
@@ -183,6 +190,7 @@ impl Stage for TokenCounter {
                 "output.value",
                 "input",
                 "output",
+                "inputs",
             ]),
             heavy_prefixes: s(&[
                 "gen_ai.prompt.",

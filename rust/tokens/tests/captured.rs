@@ -156,3 +156,26 @@ fn a_streamed_agent_generation_is_counted_from_its_messages() {
     });
     assert_eq!(count(&span), (Some(24), Some(7), Some("counted".into())));
 }
+
+/// PydanticAI's `Embedder` reports the provider's usage (8 from the fake server) on its
+/// `embeddings` spans; without it, the texts it records (`inputs`, a JSON array) are counted
+/// in the embedding model's encoding, each on its own: the query 7, the two documents 7 + 7.
+#[test]
+fn pydantic_ai_embeddings_are_counted_from_their_inputs() {
+    let query = span_where("pydantic_ai.json", |s| {
+        s["attributes"]["gen_ai.operation.name"] == "embeddings"
+            && s["attributes"]["input_type"] == "query"
+    });
+    let docs = span_where("pydantic_ai.json", |s| {
+        s["attributes"]["gen_ai.operation.name"] == "embeddings"
+            && s["attributes"]["input_type"] == "document"
+    });
+    assert_eq!(count(&query), (Some(7), None, Some("counted".into())));
+    assert_eq!(count(&docs), (Some(14), None, Some("counted".into())));
+    // reported: kept
+    let kept = process(&query, |_| true);
+    assert!(
+        kept.iter().all(|e| e.key != "gen_ai.usage.input_tokens"),
+        "{kept:?}"
+    );
+}
