@@ -4,7 +4,7 @@ Usage: python capture_mlflow.py
 MLFLOW_USE_DEFAULT_TRACER_PROVIDER=false makes MLflow create its spans with the global OTel
 tracer provider, whose in-memory exporter records them: the spans as MLflow exports them over
 OTLP (its `mlflow.*` attributes, JSON-encoded). Workload: a chat (system + user), a chat with a
-tool, inside a traced function (a CHAIN span around the calls).
+tool and an embedding, inside a traced function (a CHAIN span around the calls).
 """
 import os
 
@@ -33,6 +33,7 @@ def answer():
     client.chat.completions.create(model="gpt-4o", messages=cc.MESSAGES)
     client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Weather in Paris?"}],
                                    tools=cc.WEATHER_TOOL_OPENAI)
+    client.embeddings.create(model="text-embedding-3-small", input="hello world")
 
 
 answer()
@@ -40,6 +41,6 @@ versions = cc.pkg_versions(["mlflow-tracing", "opentelemetry-sdk", "openai"])
 cc.write_fixture(
     "mlflow.json", versions[0],
     "Python, MLFLOW_USE_DEFAULT_TRACER_PROVIDER=false, mlflow.openai.autolog(); a @mlflow.trace CHAIN function"
-    " making a chat and a chat with a tool. Versions: " + ", ".join(versions),
-    {"chat (each model call)": cc.FAKE_USAGE["openai_chat"]},
+    " making a chat, a chat with a tool and an embedding. Versions: " + ", ".join(versions),
+    {"chat (each model call)": cc.FAKE_USAGE["openai_chat"], "embeddings": cc.FAKE_USAGE["openai_embeddings"]},
     sx, lx)

@@ -1,9 +1,9 @@
 """Capture Semantic Kernel's (Python) own GenAI diagnostics against the fake OpenAI server.
 Usage: python capture_semantic_kernel.py
 
-Workload: a chat completion (system + user) with OpenAIChatCompletion, a streamed one, and a
+Workload: a chat completion (system + user) with OpenAIChatCompletion, a streamed one, a
 kernel function call with automatic function calling (model call -> plugin function -> model
-call). Diagnostics with sensitive content are turned on by their environment variables.
+call), and an embedding with OpenAITextEmbedding (SK's diagnostics trace none: checked). Diagnostics with sensitive content are turned on by their environment variables.
 """
 import asyncio
 import os
@@ -21,7 +21,7 @@ from openai import AsyncOpenAI  # noqa: E402
 from semantic_kernel import Kernel  # noqa: E402
 from semantic_kernel.connectors.ai.function_choice_behavior import FunctionChoiceBehavior  # noqa: E402
 from semantic_kernel.connectors.ai.open_ai import (  # noqa: E402
-    OpenAIChatCompletion, OpenAIChatPromptExecutionSettings,
+    OpenAIChatCompletion, OpenAIChatPromptExecutionSettings, OpenAITextEmbedding,
 )
 from semantic_kernel.contents import ChatHistory  # noqa: E402
 from semantic_kernel.functions import kernel_function  # noqa: E402
@@ -50,6 +50,12 @@ async def main():
     h.add_user_message("What's the weather in Paris?")
     out = await chat.get_chat_message_content(h, tools, kernel=kernel)
     assert out, out
+    # an embedding: the request reaches the server, SK's diagnostics make no span of it
+    before = len(sx.get_finished_spans())
+    embedder = OpenAITextEmbedding(ai_model_id="text-embedding-3-small", async_client=client)
+    vectors = await embedder.generate_embeddings(["hello world"])
+    assert len(vectors) == 1, vectors
+    assert len(sx.get_finished_spans()) == before, "SK traces embeddings now: capture them"
 
 
 asyncio.run(main())
@@ -57,6 +63,7 @@ versions = cc.pkg_versions(["semantic-kernel", "opentelemetry-sdk", "openai"])
 cc.write_fixture(
     "semantic_kernel.json", versions[0],
     "Python, SEMANTICKERNEL_EXPERIMENTAL_GENAI_ENABLE_OTEL_DIAGNOSTICS(_SENSITIVE)=true; OpenAIChatCompletion"
-    " chat, streamed chat, chat with auto function calling of a kernel plugin. Versions: " + ", ".join(versions),
+    " chat, streamed chat, chat with auto function calling of a kernel plugin, then an OpenAITextEmbedding"
+    " embedding (no span: SK's diagnostics trace chat and text completion only). Versions: " + ", ".join(versions),
     {"chat (each model call)": cc.FAKE_USAGE["openai_chat"]},
     sx, lx)

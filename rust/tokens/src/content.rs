@@ -434,6 +434,27 @@ pub fn input_messages(item: &Item<'_>) -> Option<Found> {
             }
         }
     }
+    // MLflow's autolog: the request as `mlflow.spanInputs` (chat `messages`, embeddings
+    // `input`, a text or a list of texts each counted)
+    if let Some(v) = at.json("mlflow.spanInputs") {
+        if let Some(ms) = v.get("messages").and_then(messages_from_json) {
+            return Some(chat(ms, "mlflow.spanInputs"));
+        }
+        match v.get("input") {
+            Some(J::String(t)) => return Some(plain(t.clone(), "user", "mlflow.spanInputs")),
+            Some(J::Array(texts)) if !texts.is_empty() && texts.iter().all(J::is_string) => {
+                return Some(Found {
+                    messages: texts
+                        .iter()
+                        .map(|t| Message::text("user", json_text(t)))
+                        .collect(),
+                    chat: false,
+                    from: "mlflow.spanInputs",
+                });
+            }
+            _ => {}
+        }
+    }
     if let Some(v) = at.json("input.value") {
         if let Some(ms) = messages_from_json(&v) {
             return Some(chat(ms, "input.value"));

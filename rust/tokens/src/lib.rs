@@ -169,6 +169,7 @@ impl Stage for TokenCounter {
                 "input",
                 "output",
                 "inputs",
+                "mlflow.spanInputs",
             ]),
             // An item that already carries both counts needs no content: only the marks.
             satisfied_keys: s(&[a::GEN_AI_USAGE_INPUT_TOKENS, a::GEN_AI_USAGE_OUTPUT_TOKENS]),
@@ -191,6 +192,7 @@ impl Stage for TokenCounter {
                 "input",
                 "output",
                 "inputs",
+                "mlflow.spanInputs",
             ]),
             heavy_prefixes: s(&[
                 "gen_ai.prompt.",

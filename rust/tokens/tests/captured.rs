@@ -179,3 +179,26 @@ fn pydantic_ai_embeddings_are_counted_from_their_inputs() {
         "{kept:?}"
     );
 }
+
+/// MLflow's autolog records the request as `mlflow.spanInputs` JSON and, on its EMBEDDING
+/// spans, no usage at all (the provider's is only inside `mlflow.spanOutputs`, beside the
+/// vectors). As llm_enrichment leaves them (operation and model in semconv names): the
+/// embedding's `input` is counted, 2 for "hello world"; a chat span without its usage counts
+/// its `messages`, the standard conversation's 24.
+#[test]
+fn mlflow_requests_are_counted_from_span_inputs() {
+    let enriched = |name: &str, op: &str, model: &str| {
+        let mut s = span_where("mlflow.json", |s| s["name"] == name);
+        let a = s["attributes"].as_object_mut().unwrap();
+        a.insert("gen_ai.operation.name".into(), op.into());
+        a.insert("gen_ai.request.model".into(), model.into());
+        s
+    };
+    let embedding = enriched("Embeddings", "embeddings", "text-embedding-3-small");
+    assert_eq!(count(&embedding), (Some(2), None, Some("counted".into())));
+    let mut chat = enriched("Completions", "chat", "gpt-4o");
+    let a = chat["attributes"].as_object_mut().unwrap();
+    a.remove("mlflow.chat.tokenUsage");
+    let (input, _, source) = count(&chat);
+    assert_eq!((input, source.as_deref()), (Some(24), Some("counted")));
+}
