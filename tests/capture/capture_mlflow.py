@@ -4,7 +4,8 @@ Usage: python capture_mlflow.py
 MLFLOW_USE_DEFAULT_TRACER_PROVIDER=false makes MLflow create its spans with the global OTel
 tracer provider, whose in-memory exporter records them: the spans as MLflow exports them over
 OTLP (its `mlflow.*` attributes, JSON-encoded). Workload: a chat (system + user), a chat with a
-tool and an embedding, inside a traced function (a CHAIN span around the calls).
+tool and an embedding, inside a traced function (a CHAIN span around the calls), then a chat
+streamed without `include_usage` (as most streaming code is written: no usage comes back).
 """
 import os
 
@@ -37,10 +38,13 @@ def answer():
 
 
 answer()
+for _ in client.chat.completions.create(model="gpt-4o", messages=cc.MESSAGES, stream=True):
+    pass
 versions = cc.pkg_versions(["mlflow-tracing", "opentelemetry-sdk", "openai"])
 cc.write_fixture(
     "mlflow.json", versions[0],
     "Python, MLFLOW_USE_DEFAULT_TRACER_PROVIDER=false, mlflow.openai.autolog(); a @mlflow.trace CHAIN function"
-    " making a chat, a chat with a tool and an embedding. Versions: " + ", ".join(versions),
+    " making a chat, a chat with a tool and an embedding; then a chat streamed without include_usage."
+    " Versions: " + ", ".join(versions),
     {"chat (each model call)": cc.FAKE_USAGE["openai_chat"], "embeddings": cc.FAKE_USAGE["openai_embeddings"]},
     sx, lx)

@@ -559,6 +559,23 @@ pub fn output_messages(item: &Item<'_>) -> Option<Found> {
             return Some(chat(ms, "output"));
         }
     }
+    // MLflow's autolog: the response object as `mlflow.spanOutputs` (an OpenAI chat completion,
+    // also for a stream, which MLflow puts together; or a Responses API response)
+    if let Some(v) = at.json("mlflow.spanOutputs") {
+        let ms = responses_output(&v).or_else(|| {
+            let ms: Vec<Message> = v
+                .get("choices")?
+                .as_array()?
+                .iter()
+                .filter_map(|c| c.get("message"))
+                .filter_map(message_from_json)
+                .collect();
+            (!ms.is_empty()).then_some(ms)
+        });
+        if let Some(ms) = ms {
+            return Some(chat(ms, "mlflow.spanOutputs"));
+        }
+    }
     if let Some(v) = at.json("output.value") {
         if let Some(ms) = responses_output(&v) {
             return Some(chat(ms, "output.value"));

@@ -170,6 +170,7 @@ impl Stage for TokenCounter {
                 "output",
                 "inputs",
                 "mlflow.spanInputs",
+                "mlflow.spanOutputs",
             ]),
             // An item that already carries both counts needs no content: only the marks.
             satisfied_keys: s(&[a::GEN_AI_USAGE_INPUT_TOKENS, a::GEN_AI_USAGE_OUTPUT_TOKENS]),
@@ -193,6 +194,7 @@ impl Stage for TokenCounter {
                 "output",
                 "inputs",
                 "mlflow.spanInputs",
+                "mlflow.spanOutputs",
             ]),
             heavy_prefixes: s(&[
                 "gen_ai.prompt.",

@@ -184,7 +184,8 @@ fn pydantic_ai_embeddings_are_counted_from_their_inputs() {
 /// spans, no usage at all (the provider's is only inside `mlflow.spanOutputs`, beside the
 /// vectors). As llm_enrichment leaves them (operation and model in semconv names): the
 /// embedding's `input` is counted, 2 for "hello world"; a chat span without its usage counts
-/// its `messages`, the standard conversation's 24.
+/// its `messages` and the response in `mlflow.spanOutputs`, the standard conversation's 24 and
+/// 7, as does the chat streamed without `include_usage`, which has no usage at all.
 #[test]
 fn mlflow_requests_are_counted_from_span_inputs() {
     let enriched = |name: &str, op: &str, model: &str| {
@@ -199,6 +200,29 @@ fn mlflow_requests_are_counted_from_span_inputs() {
     let mut chat = enriched("Completions", "chat", "gpt-4o");
     let a = chat["attributes"].as_object_mut().unwrap();
     a.remove("mlflow.chat.tokenUsage");
-    let (input, _, source) = count(&chat);
-    assert_eq!((input, source.as_deref()), (Some(24), Some("counted")));
+    assert_eq!(count(&chat), (Some(24), Some(7), Some("counted".into())));
+    // the chat streamed without include_usage, as captured: no usage at all
+    let streamed = fixture("mlflow.json")["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rfind(|s| s["name"] == "Completions")
+        .unwrap()
+        .clone();
+    assert!(streamed["attributes"]
+        .get("mlflow.chat.tokenUsage")
+        .is_none());
+    let mut streamed = streamed;
+    let a = streamed["attributes"].as_object_mut().unwrap();
+    a.insert("gen_ai.operation.name".into(), "chat".into());
+    a.insert("gen_ai.request.model".into(), "gpt-4o".into());
+    let edits = process(&streamed, |_| true);
+    let get = |k: &str| {
+        edits
+            .iter()
+            .find(|e| e.key == k)
+            .and_then(|e| e.value.clone())
+    };
+    assert_eq!(get("gen_ai.usage.input_tokens"), Some(24.into()));
+    assert_eq!(get("gen_ai.usage.output_tokens"), Some(7.into()));
 }
