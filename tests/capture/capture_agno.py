@@ -1,8 +1,8 @@
 """Capture Agno as instrumented by OpenInference, against the fake OpenAI server.
 Usage: python capture_agno.py
 
-Workload: an agent run (one model call) and an agent with one tool (model call -> tool ->
-model call), with Agno's OpenAIChat model.
+Workload: an agent run (one model call), an agent with one tool (model call -> tool ->
+model call), and the first agent's run streamed (`stream=True`), with Agno's OpenAIChat model.
 """
 import capture_common as cc
 
@@ -32,10 +32,13 @@ weather = Agent(name="weather_agent", model=model, tools=[get_weather])
 out = weather.run("What's the weather in Paris?")
 assert out.content, out
 
+chunks = list(agent.run("What is the capital of France?", stream=True))
+assert chunks, chunks
+
 versions = cc.pkg_versions(["openinference-instrumentation-agno", "agno", "opentelemetry-sdk", "openai"])
 cc.write_fixture(
     "agno_openinference.json", versions[0],
-    "Python, AgnoInstrumentor().instrument(); Agent(OpenAIChat gpt-4o).run, and an agent with one tool."
-    " Versions: " + ", ".join(versions),
+    "Python, AgnoInstrumentor().instrument(); Agent(OpenAIChat gpt-4o).run, an agent with one tool, then the"
+    " first agent's run streamed (stream=True). Versions: " + ", ".join(versions),
     {"chat (each model call)": cc.FAKE_USAGE["openai_chat"]},
     sx, lx)

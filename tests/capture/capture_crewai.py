@@ -1,7 +1,8 @@
 """Capture CrewAI as instrumented by OpenInference, against the fake OpenAI server.
 Usage: python capture_crewai.py
 
-Workload: a crew of one agent with one task, kicked off once. CrewAI's instrumentation traces
+Workload: a crew of one agent with one task, kicked off once, then again with a streaming
+LLM (`LLM(stream=True)`). CrewAI's instrumentation traces
 the crew and its agents; the model calls are traced by OpenInference's OpenAI instrumentation
 beside it (CrewAI calls OpenAI through the openai SDK), as OpenInference documents. CrewAI's own
 product telemetry (to crewai.com) is off.
@@ -34,10 +35,17 @@ task = Task(description="What is the capital of France?", expected_output="A cit
 out = Crew(agents=[geographer], tasks=[task], verbose=False).kickoff()
 assert str(out), out
 
+streaming = LLM(model="openai/gpt-4o", base_url=base + "/v1", api_key="sk-fake-key", stream=True)
+streamer = Agent(role="Geographer", goal="Answer geography questions", backstory="You know capitals.",
+                 llm=streaming, verbose=False)
+task2 = Task(description="What is the capital of France?", expected_output="A city name.", agent=streamer)
+out = Crew(agents=[streamer], tasks=[task2], verbose=False).kickoff()
+assert str(out), out
+
 versions = cc.pkg_versions(["openinference-instrumentation-crewai", "openinference-instrumentation-openai", "crewai", "opentelemetry-sdk", "openai"])
 cc.write_fixture(
     "crewai_openinference.json", versions[0],
     "Python, CrewAIInstrumentor().instrument(); a crew of one agent and one task, LLM openai/gpt-4o on the fake"
-    " server. Versions: " + ", ".join(versions),
+    " server; then the same crew with LLM(stream=True). Versions: " + ", ".join(versions),
     {"chat (each model call)": cc.FAKE_USAGE["openai_chat"]},
     sx, lx)
