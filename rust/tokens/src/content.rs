@@ -270,44 +270,94 @@ fn messages_from_json(v: &J) -> Option<Vec<Message>> {
 }
 
 /// `prefix.N.<role_key>` / `prefix.N.<content_key>` flattened messages (OpenLLMetry, OpenInference).
+///
+/// One pass over the item's attributes (a resent conversation of N messages has ~2N of them;
+/// looking each field up by a formatted key was quadratic in N). The messages are those of
+/// N = 0, 1, ... up to the first without a role or any part; contents and tool calls likewise up
+/// to the first missing index; of a key sent twice the first counts, an empty string is none.
 fn flattened_messages(at: &Attrs<'_, '_>, prefix: &str, msg: &str) -> Option<Vec<Message>> {
-    let mut out = Vec::new();
-    for i in 0..10_000usize {
-        let base = format!("{prefix}{i}.{msg}");
-        let role = at.str(&format!("{base}role"));
-        let content = at.str(&format!("{base}content"));
-        let mut m = Message {
-            role: role.unwrap_or("user").to_string(),
-            name: at.str(&format!("{base}name")).map(str::to_string),
-            tool_call_id: at.str(&format!("{base}tool_call_id")).map(str::to_string),
-            parts: Vec::new(),
+    #[derive(Default)]
+    struct Partial<'a> {
+        role: Option<Option<&'a str>>,
+        content: Option<Option<&'a str>>,
+        name: Option<Option<&'a str>>,
+        tool_call_id: Option<Option<&'a str>>,
+        contents: Vec<Option<Option<&'a str>>>,
+        /// (name, arguments) of each tool call
+        calls: Vec<(Option<Option<&'a str>>, Option<Option<&'a str>>)>,
+    }
+    fn first<'a>(slot: &mut Option<Option<&'a str>>, v: Option<&'a str>) {
+        if slot.is_none() {
+            *slot = Some(v.filter(|s| !s.is_empty()));
+        }
+    }
+    fn at_index<T: Default>(v: &mut Vec<T>, i: usize) -> &mut T {
+        if v.len() <= i {
+            v.resize_with(i + 1, T::default);
+        }
+        &mut v[i]
+    }
+    let (call_name, call_args) = if msg.is_empty() {
+        ("name", "arguments")
+    } else {
+        ("tool_call.function.name", "tool_call.function.arguments")
+    };
+    let mut msgs: Vec<Partial<'_>> = Vec::new();
+    for (k, v) in &at.item.attrs {
+        let Some(rest) = k.strip_prefix(prefix) else {
+            continue;
         };
-        if let Some(c) = content {
-            m.parts.push(Part::Text(c.to_string()));
-        } else {
-            // OpenInference multi-part contents
-            for j in 0..1000usize {
-                let key = format!("{base}contents.{j}.message_content.text");
-                match at.str(&key) {
-                    Some(t) => m.parts.push(Part::Text(t.to_string())),
-                    None => break,
+        let Some((i, rest)) = index(rest, 10_000) else {
+            continue;
+        };
+        let Some(field) = rest.strip_prefix(msg) else {
+            continue;
+        };
+        let text = v.as_str();
+        let m = at_index(&mut msgs, i);
+        match field {
+            "role" => first(&mut m.role, text),
+            "content" => first(&mut m.content, text),
+            "name" => first(&mut m.name, text),
+            "tool_call_id" => first(&mut m.tool_call_id, text),
+            _ => {
+                if let Some((j, "message_content.text")) =
+                    field.strip_prefix("contents.").and_then(|r| index(r, 1000))
+                {
+                    first(at_index(&mut m.contents, j), text);
+                } else if let Some((j, f)) = field
+                    .strip_prefix("tool_calls.")
+                    .and_then(|r| index(r, 1000))
+                {
+                    let call = at_index(&mut m.calls, j);
+                    if f == call_name {
+                        first(&mut call.0, text);
+                    } else if f == call_args {
+                        first(&mut call.1, text);
+                    }
                 }
             }
         }
-        for j in 0..1000usize {
-            let (name_key, args_key) = if msg.is_empty() {
-                (
-                    format!("{base}tool_calls.{j}.name"),
-                    format!("{base}tool_calls.{j}.arguments"),
-                )
-            } else {
-                (
-                    format!("{base}tool_calls.{j}.tool_call.function.name"),
-                    format!("{base}tool_calls.{j}.tool_call.function.arguments"),
-                )
-            };
-            let name = at.str(&name_key);
-            let args = at.str(&args_key);
+    }
+    let mut out = Vec::new();
+    for p in &msgs {
+        let role = p.role.flatten();
+        let mut m = Message {
+            role: role.unwrap_or("user").to_string(),
+            name: p.name.flatten().map(str::to_string),
+            tool_call_id: p.tool_call_id.flatten().map(str::to_string),
+            parts: Vec::new(),
+        };
+        if let Some(c) = p.content.flatten() {
+            m.parts.push(Part::Text(c.to_string()));
+        } else {
+            // OpenInference multi-part contents
+            for t in p.contents.iter().map_while(|c| c.flatten()) {
+                m.parts.push(Part::Text(t.to_string()));
+            }
+        }
+        for (name, args) in &p.calls {
+            let (name, args) = (name.flatten(), args.flatten());
             if name.is_none() && args.is_none() {
                 break;
             }
@@ -322,6 +372,22 @@ fn flattened_messages(at: &Attrs<'_, '_>, prefix: &str, msg: &str) -> Option<Vec
         out.push(m);
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// A decimal index below `limit` written as `format!("{i}")` writes it (no sign, no leading
+/// zero), then a `.`: the index and what follows the dot.
+fn index(s: &str, limit: usize) -> Option<(usize, &str)> {
+    let dot = s.find('.')?;
+    let digits = &s[..dot];
+    if digits.is_empty()
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+        || (digits.len() > 1 && digits.starts_with('0'))
+        || digits.len() > 5
+    {
+        return None;
+    }
+    let i: usize = digits.parse().ok()?;
+    (i < limit).then_some((i, &s[dot + 1..]))
 }
 
 fn chat(messages: Vec<Message>, from: &'static str) -> Found {
@@ -630,4 +696,134 @@ pub fn tool_definitions(item: &Item<'_>) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+/// The first version of [`flattened_messages`] (a formatted key per field, looked up one by
+/// one): the reference its property test compares with.
+fn flattened_messages_reference(
+    at: &Attrs<'_, '_>,
+    prefix: &str,
+    msg: &str,
+) -> Option<Vec<Message>> {
+    let mut out = Vec::new();
+    for i in 0..10_000usize {
+        let base = format!("{prefix}{i}.{msg}");
+        let role = at.str(&format!("{base}role"));
+        let content = at.str(&format!("{base}content"));
+        let mut m = Message {
+            role: role.unwrap_or("user").to_string(),
+            name: at.str(&format!("{base}name")).map(str::to_string),
+            tool_call_id: at.str(&format!("{base}tool_call_id")).map(str::to_string),
+            parts: Vec::new(),
+        };
+        if let Some(c) = content {
+            m.parts.push(Part::Text(c.to_string()));
+        } else {
+            // OpenInference multi-part contents
+            for j in 0..1000usize {
+                let key = format!("{base}contents.{j}.message_content.text");
+                match at.str(&key) {
+                    Some(t) => m.parts.push(Part::Text(t.to_string())),
+                    None => break,
+                }
+            }
+        }
+        for j in 0..1000usize {
+            let (name_key, args_key) = if msg.is_empty() {
+                (
+                    format!("{base}tool_calls.{j}.name"),
+                    format!("{base}tool_calls.{j}.arguments"),
+                )
+            } else {
+                (
+                    format!("{base}tool_calls.{j}.tool_call.function.name"),
+                    format!("{base}tool_calls.{j}.tool_call.function.arguments"),
+                )
+            };
+            let name = at.str(&name_key);
+            let args = at.str(&args_key);
+            if name.is_none() && args.is_none() {
+                break;
+            }
+            m.parts.push(Part::ToolCall {
+                name: name.unwrap_or_default().to_string(),
+                arguments: args.unwrap_or_default().to_string(),
+            });
+        }
+        if role.is_none() && m.parts.is_empty() {
+            break;
+        }
+        out.push(m);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod flattened_tests {
+    use super::*;
+    use llmo_schema::view::ItemKind;
+    use proptest::prelude::*;
+    use std::borrow::Cow;
+
+    fn key() -> impl Strategy<Value = String> {
+        let prefix =
+            prop::sample::select(vec!["gen_ai.prompt.", "llm.input_messages.", "gen_ai.x."]);
+        let index = prop::sample::select(vec!["0", "1", "2", "3", "01", "x", "", "12"]);
+        let msg = prop::sample::select(vec!["", "message.", "msg."]);
+        let j = prop::sample::select(vec!["0", "1", "2", "00", ""]);
+        let field = (
+            prop::sample::select(vec![0usize, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
+            j,
+        )
+            .prop_map(|(f, j)| match f {
+                0 => "role".to_string(),
+                1 => "content".to_string(),
+                2 => "name".to_string(),
+                3 => "tool_call_id".to_string(),
+                4 => format!("contents.{j}.message_content.text"),
+                5 => format!("tool_calls.{j}.name"),
+                6 => format!("tool_calls.{j}.arguments"),
+                7 => format!("tool_calls.{j}.tool_call.function.name"),
+                8 => format!("tool_calls.{j}.tool_call.function.arguments"),
+                _ => "role.extra".to_string(),
+            });
+        (prefix, index, msg, field).prop_map(|(p, i, m, f)| format!("{p}{i}.{m}{f}"))
+    }
+
+    fn value() -> impl Strategy<Value = Value<'static>> {
+        prop_oneof![
+            prop::sample::select(vec!["user", "assistant", "", "hello there", "get_weather"])
+                .prop_map(Value::Str),
+            Just(Value::Int(7)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// The one-pass reading of flattened messages finds what the first version, a lookup
+        /// per formatted key, found: gaps, duplicates, empty strings, values of other types,
+        /// indexes with leading zeros and keys of other prefixes included.
+        #[test]
+        fn one_pass_equals_the_lookups(attrs in prop::collection::vec((key(), value()), 0..40)) {
+            let item = Item {
+                kind: ItemKind::Span,
+                index: 0,
+                time_unix_nano: 0,
+                name: Cow::Borrowed("chat"),
+                attrs: attrs.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect(),
+                events: Vec::new(),
+                body: Value::Empty,
+                fields: Vec::new(),
+                links: Vec::new(),
+            };
+            let at = Attrs::new(&item);
+            for (prefix, msg) in [("gen_ai.prompt.", ""), ("llm.input_messages.", "message.")] {
+                prop_assert_eq!(
+                    flattened_messages(&at, prefix, msg),
+                    flattened_messages_reference(&at, prefix, msg)
+                );
+            }
+        }
+    }
 }
