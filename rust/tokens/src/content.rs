@@ -276,17 +276,19 @@ fn messages_from_json(v: &J) -> Option<Vec<Message>> {
 /// N = 0, 1, ... up to the first without a role or any part; contents and tool calls likewise up
 /// to the first missing index; of a key sent twice the first counts, an empty string is none.
 fn flattened_messages(at: &Attrs<'_, '_>, prefix: &str, msg: &str) -> Option<Vec<Message>> {
+    /// A field's first value: not seen yet, or seen (a non-empty string or none)
+    type Slot<'a> = Option<Option<&'a str>>;
     #[derive(Default)]
     struct Partial<'a> {
-        role: Option<Option<&'a str>>,
-        content: Option<Option<&'a str>>,
-        name: Option<Option<&'a str>>,
-        tool_call_id: Option<Option<&'a str>>,
-        contents: Vec<Option<Option<&'a str>>>,
+        role: Slot<'a>,
+        content: Slot<'a>,
+        name: Slot<'a>,
+        tool_call_id: Slot<'a>,
+        contents: Vec<Slot<'a>>,
         /// (name, arguments) of each tool call
-        calls: Vec<(Option<Option<&'a str>>, Option<Option<&'a str>>)>,
+        calls: Vec<(Slot<'a>, Slot<'a>)>,
     }
-    fn first<'a>(slot: &mut Option<Option<&'a str>>, v: Option<&'a str>) {
+    fn first<'a>(slot: &mut Slot<'a>, v: Option<&'a str>) {
         if slot.is_none() {
             *slot = Some(v.filter(|s| !s.is_empty()));
         }
