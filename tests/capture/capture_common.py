@@ -250,3 +250,32 @@ def run_openai_agents_workload(base_url, api="chat"):
         return run.final_output
 
     assert asyncio.run(streamed())
+
+
+def run_adk_workload(model):
+    """Google ADK's workload (capture_google_adk*.py), through InMemoryRunner: an agent run (one model
+    call), an agent with one tool (model call -> tool -> model call), then the first agent's run streamed
+    (StreamingMode.SSE). `model` is what LlmAgent takes (a model name, or a model object such as LiteLlm)."""
+    import asyncio
+
+    from google.adk.agents import LlmAgent
+    from google.adk.agents.run_config import RunConfig, StreamingMode
+    from google.adk.runners import InMemoryRunner
+    from google.genai import types
+
+    def get_weather(location: str) -> str:
+        """Get the weather for a city."""
+        return f"Sunny in {location}"
+
+    async def run(agent, text, config=None):
+        runner = InMemoryRunner(agent=agent, app_name="capture")
+        session = await runner.session_service.create_session(app_name="capture", user_id="u1")
+        msg = types.Content(role="user", parts=[types.Part(text=text)])
+        async for _ in runner.run_async(user_id="u1", session_id=session.id, new_message=msg, run_config=config):
+            pass
+
+    capital = "What is the capital of France?"
+    asyncio.run(run(LlmAgent(name="capital_agent", model=model, instruction="You are a helpful assistant."), capital))
+    asyncio.run(run(LlmAgent(name="weather_agent", model=model, tools=[get_weather]), "What's the weather in Paris?"))
+    asyncio.run(run(LlmAgent(name="capital_agent", model=model, instruction="You are a helpful assistant."), capital,
+                    RunConfig(streaming_mode=StreamingMode.SSE)))

@@ -392,6 +392,22 @@ fn index(s: &str, limit: usize) -> Option<(usize, &str)> {
     (i < limit).then_some((i, &s[dot + 1..]))
 }
 
+/// A non-empty JSON array of texts (the inputs of an embeddings call), each counted on its own.
+fn texts(v: &J, from: &'static str) -> Option<Found> {
+    let J::Array(list) = v else { return None };
+    if list.is_empty() || !list.iter().all(J::is_string) {
+        return None;
+    }
+    Some(Found {
+        messages: list
+            .iter()
+            .map(|t| Message::text("user", json_text(t)))
+            .collect(),
+        chat: false,
+        from,
+    })
+}
+
 fn chat(messages: Vec<Message>, from: &'static str) -> Found {
     Found {
         messages,
@@ -489,17 +505,8 @@ pub fn input_messages(item: &Item<'_>) -> Option<Found> {
     // PydanticAI's Embedder: the texts embedded, a JSON array (`inputs`), each counted; read
     // only on an embeddings span, since other instrumentations may use the plain name
     if at.str("gen_ai.operation.name") == Some("embeddings") {
-        if let Some(J::Array(texts)) = at.json("inputs") {
-            if !texts.is_empty() && texts.iter().all(J::is_string) {
-                return Some(Found {
-                    messages: texts
-                        .iter()
-                        .map(|t| Message::text("user", json_text(t)))
-                        .collect(),
-                    chat: false,
-                    from: "inputs",
-                });
-            }
+        if let Some(found) = at.json("inputs").as_ref().and_then(|v| texts(v, "inputs")) {
+            return Some(found);
         }
     }
     // MLflow's autolog: the request as `mlflow.spanInputs` (chat `messages`, embeddings
@@ -510,17 +517,12 @@ pub fn input_messages(item: &Item<'_>) -> Option<Found> {
         }
         match v.get("input") {
             Some(J::String(t)) => return Some(plain(t.clone(), "user", "mlflow.spanInputs")),
-            Some(J::Array(texts)) if !texts.is_empty() && texts.iter().all(J::is_string) => {
-                return Some(Found {
-                    messages: texts
-                        .iter()
-                        .map(|t| Message::text("user", json_text(t)))
-                        .collect(),
-                    chat: false,
-                    from: "mlflow.spanInputs",
-                });
+            Some(list) => {
+                if let Some(found) = texts(list, "mlflow.spanInputs") {
+                    return Some(found);
+                }
             }
-            _ => {}
+            None => {}
         }
     }
     if let Some(v) = at.json("input.value") {
@@ -532,17 +534,8 @@ pub fn input_messages(item: &Item<'_>) -> Option<Found> {
         let body = ["input", "prompt", "query", "text", "texts"]
             .iter()
             .find_map(|k| v.get(k));
-        if let Some(J::Array(texts)) = body {
-            if !texts.is_empty() && texts.iter().all(J::is_string) {
-                return Some(Found {
-                    messages: texts
-                        .iter()
-                        .map(|t| Message::text("user", json_text(t)))
-                        .collect(),
-                    chat: false,
-                    from: "input.value",
-                });
-            }
+        if let Some(found) = body.and_then(|b| texts(b, "input.value")) {
+            return Some(found);
         }
         return Some(plain(json_text(body.unwrap_or(&v)), "user", "input.value"));
     }
