@@ -132,39 +132,45 @@ pub fn to_json(v: &Value<'_>) -> Option<J> {
     })
 }
 
+/// The text of one content part: a string, or `{type:"text", text|content}` (images, audio,
+/// files: none).
+fn part_text(p: &J) -> Option<&str> {
+    match p {
+        J::String(s) => Some(s.as_str()),
+        J::Object(o) => match o.get("type").and_then(J::as_str) {
+            None | Some("text" | "input_text" | "output_text") => o
+                .get("text")
+                .or_else(|| o.get("content"))
+                .and_then(J::as_str),
+            Some(_) => None,
+        },
+        _ => None,
+    }
+}
+
 /// Text of a JSON content value: a string, or an array of parts (`{type:"text", text|content}`).
 fn content_text(v: &J) -> Option<String> {
     match v {
         J::String(s) => Some(s.clone()),
-        J::Array(parts) => {
-            let texts: Vec<&str> = parts
+        J::Array(parts) => Some(
+            parts
                 .iter()
-                .filter_map(|p| match p {
-                    J::String(s) => Some(s.as_str()),
-                    J::Object(o) => match o.get("type").and_then(J::as_str) {
-                        None | Some("text" | "input_text" | "output_text") => o
-                            .get("text")
-                            .or_else(|| o.get("content"))
-                            .and_then(J::as_str),
-                        // images, audio, files: not text; not counted here
-                        Some(_) => None,
-                    },
-                    _ => None,
-                })
-                .collect();
-            Some(texts.join(""))
-        }
+                .filter_map(part_text)
+                .collect::<Vec<_>>()
+                .join(""),
+        ),
         J::Null => None,
         other => Some(other.to_string()),
     }
 }
 
-/// Each text part of a JSON content value, counted separately as the API does.
+/// Each part of a JSON content value, counted separately as the API does (a part that is not
+/// text counts as an empty one).
 fn content_parts(v: &J) -> Vec<String> {
     match v {
         J::Array(parts) => parts
             .iter()
-            .filter_map(|p| content_text(&J::Array(vec![p.clone()])))
+            .map(|p| part_text(p).unwrap_or_default().to_string())
             .collect(),
         J::Null => Vec::new(),
         other => content_text(other).into_iter().collect(),
@@ -820,5 +826,29 @@ mod flattened_tests {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod part_tests {
+    use super::*;
+
+    /// Each part of a content array is a part of its own, an image an empty one; the whole
+    /// content's text joins the text parts.
+    #[test]
+    fn content_parts_and_text() {
+        let v: J = serde_json::json!([
+            {"type": "text", "text": "a"},
+            {"type": "image_url", "image_url": {"url": "https://x"}},
+            "s",
+            {"type": "input_text", "text": "b"},
+            {"content": "c"},
+            7
+        ]);
+        assert_eq!(content_parts(&v), ["a", "", "s", "b", "c", ""]);
+        assert_eq!(content_text(&v).as_deref(), Some("asbc"));
+        assert_eq!(content_parts(&J::Null), Vec::<String>::new());
+        assert_eq!(content_parts(&serde_json::json!("x")), ["x"]);
+        assert_eq!(content_parts(&serde_json::json!(3)), ["3"]);
     }
 }
