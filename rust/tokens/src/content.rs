@@ -96,6 +96,17 @@ impl<'b, 'a> Attrs<'b, 'a> {
         to_json(self.get(key)?)
     }
 
+    /// The messages of a key holding a JSON array of them (as text: the fast path, else the
+    /// general one; or a structured value of a log record).
+    fn messages(&self, key: &str) -> Option<Vec<Message>> {
+        if let Some(Value::Str(t)) = self.get(key) {
+            if let Some(ms) = messages_from_text(t) {
+                return Some(ms);
+            }
+        }
+        self.json(key).as_ref().and_then(messages_from_json)
+    }
+
     /// A key of Logfire's spans (`input`, `output`): read only on a span Logfire made, since
     /// other instrumentations may use such plain names for anything.
     fn logfire(&self, key: &str) -> Option<J> {
@@ -219,18 +230,7 @@ fn message_from_json(v: &J) -> Option<Message> {
     // OpenAI tool_calls / Vercel toolCalls
     for key in ["tool_calls", "toolCalls"] {
         if let Some(calls) = o.get(key).and_then(J::as_array) {
-            for c in calls {
-                let f = c.get("function").unwrap_or(c);
-                m.parts.push(Part::ToolCall {
-                    name: s(f.get("name").or_else(|| f.get("toolName"))).unwrap_or_default(),
-                    arguments: f
-                        .get("arguments")
-                        .or_else(|| f.get("input"))
-                        .or_else(|| f.get("args"))
-                        .map(json_text)
-                        .unwrap_or_default(),
-                });
-            }
+            m.parts.extend(calls.iter().map(tool_call));
         }
     }
     Some(m)
@@ -259,6 +259,114 @@ fn responses_output(v: &J) -> Option<Vec<Message>> {
     };
     let ms: Vec<Message> = items.into_iter().filter_map(message_from_json).collect();
     (!ms.is_empty()).then_some(ms)
+}
+
+/// A JSON array of message objects read straight into messages, without building a
+/// `serde_json::Value` of the whole conversation first (a resent history is parsed on every
+/// call). `None` when the text is anything else (not an array, an element that is not an
+/// object, a field of an unexpected type, a key given twice): the caller then reads it the
+/// general way, [`messages_from_json`], which this must equal wherever it answers.
+fn messages_from_text(text: &str) -> Option<Vec<Message>> {
+    use std::borrow::Cow;
+
+    /// A field present (`null` included, which the general path reads as a value).
+    fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<J>, D::Error> {
+        serde::Deserialize::deserialize(d).map(Some)
+    }
+    #[derive(serde::Deserialize)]
+    struct RawPart<'a> {
+        #[serde(borrow, default, rename = "type")]
+        kind: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        name: Option<Cow<'a, str>>,
+        #[serde(default, deserialize_with = "present")]
+        arguments: Option<J>,
+        #[serde(default, deserialize_with = "present")]
+        response: Option<J>,
+        #[serde(default, deserialize_with = "present")]
+        content: Option<J>,
+    }
+    #[derive(serde::Deserialize)]
+    struct RawMessage<'a> {
+        #[serde(borrow, default)]
+        role: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        name: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        tool_call_id: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        parts: Option<Vec<RawPart<'a>>>,
+        #[serde(default, deserialize_with = "present")]
+        content: Option<J>,
+        #[serde(default)]
+        tool_calls: Option<Vec<J>>,
+        #[serde(default, rename = "toolCalls")]
+        tool_calls_camel: Option<Vec<J>>,
+    }
+    if !text.trim_start().starts_with('[') {
+        return None;
+    }
+    let raw: Vec<RawMessage<'_>> = serde_json::from_str(text).ok()?;
+    let mut out = Vec::with_capacity(raw.len());
+    for r in raw {
+        let mut m = Message {
+            role: r.role.map_or_else(|| "user".to_string(), Cow::into_owned),
+            name: r.name.map(Cow::into_owned),
+            tool_call_id: r.tool_call_id.map(Cow::into_owned),
+            parts: Vec::new(),
+        };
+        if let Some(parts) = r.parts {
+            // GenAI semconv parts
+            for p in parts {
+                match p.kind.as_deref() {
+                    Some("tool_call") => m.parts.push(Part::ToolCall {
+                        name: p.name.map(Cow::into_owned).unwrap_or_default(),
+                        arguments: p.arguments.as_ref().map(json_text).unwrap_or_default(),
+                    }),
+                    Some("tool_call_response") => {
+                        if let Some(resp) = &p.response {
+                            m.parts.push(Part::Text(json_text(resp)));
+                        }
+                    }
+                    _ => match p.content {
+                        Some(J::String(t)) => m.parts.push(Part::Text(t)),
+                        Some(c) => {
+                            if let Some(t) = content_text(&c) {
+                                m.parts.push(Part::Text(t));
+                            }
+                        }
+                        None => {}
+                    },
+                }
+            }
+        } else if let Some(c) = r.content {
+            match c {
+                J::String(t) => m.parts.push(Part::Text(t)),
+                c => m
+                    .parts
+                    .extend(content_parts(&c).into_iter().map(Part::Text)),
+            }
+        }
+        for calls in [&r.tool_calls, &r.tool_calls_camel].into_iter().flatten() {
+            m.parts.extend(calls.iter().map(tool_call));
+        }
+        out.push(m);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// An OpenAI `tool_calls` / Vercel `toolCalls` entry as a part.
+fn tool_call(c: &J) -> Part {
+    let f = c.get("function").unwrap_or(c);
+    Part::ToolCall {
+        name: s(f.get("name").or_else(|| f.get("toolName"))).unwrap_or_default(),
+        arguments: f
+            .get("arguments")
+            .or_else(|| f.get("input"))
+            .or_else(|| f.get("args"))
+            .map(json_text)
+            .unwrap_or_default(),
+    }
 }
 
 fn messages_from_json(v: &J) -> Option<Vec<Message>> {
@@ -442,11 +550,7 @@ pub fn input_messages(item: &Item<'_>) -> Option<Found> {
         }
         ms
     };
-    if let Some(ms) = at
-        .json("gen_ai.input.messages")
-        .as_ref()
-        .and_then(messages_from_json)
-    {
+    if let Some(ms) = at.messages("gen_ai.input.messages") {
         return Some(chat(with_system(ms), "gen_ai.input.messages"));
     }
     if at.flattened("gen_ai.prompt.0.") {
@@ -459,11 +563,7 @@ pub fn input_messages(item: &Item<'_>) -> Option<Found> {
             return Some(chat(ms, "llm.input_messages"));
         }
     }
-    if let Some(ms) = at
-        .json("ai.prompt.messages")
-        .as_ref()
-        .and_then(messages_from_json)
-    {
+    if let Some(ms) = at.messages("ai.prompt.messages") {
         return Some(chat(ms, "ai.prompt.messages"));
     }
     if let Some(J::Object(p)) = at.json("ai.prompt") {
@@ -850,5 +950,154 @@ mod part_tests {
         assert_eq!(content_parts(&J::Null), Vec::<String>::new());
         assert_eq!(content_parts(&serde_json::json!("x")), ["x"]);
         assert_eq!(content_parts(&serde_json::json!(3)), ["3"]);
+    }
+}
+
+#[cfg(test)]
+mod typed_tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn leaf() -> impl Strategy<Value = J> {
+        prop_oneof![
+            4 => prop::sample::select(vec!["hi", "", " padded ", "The capital of France is Paris.", "a\nb", "é 漢"])
+                .prop_map(|s| J::String(s.to_string())),
+            1 => Just(J::Null),
+            1 => Just(json!(3)),
+            1 => Just(json!({"city": "Paris"})),
+            1 => Just(json!(["x", {"type": "text", "text": "y"}])),
+        ]
+    }
+
+    /// Mostly a string, which the typed path reads; now and then what makes it step aside.
+    fn text_field() -> impl Strategy<Value = J> {
+        prop_oneof![
+            8 => prop::sample::select(vec!["get_weather", "", " x "]).prop_map(|s| J::String(s.to_string())),
+            1 => Just(J::Null),
+            1 => Just(json!(2)),
+        ]
+    }
+
+    fn part() -> impl Strategy<Value = J> {
+        (
+            prop::option::of(prop_oneof![
+                9 => prop::sample::select(vec!["text", "tool_call", "tool_call_response", "image"])
+                    .prop_map(|s| J::String(s.to_string())),
+                1 => Just(json!(7)),
+            ]),
+            prop::option::of(text_field()),
+            prop::option::of(leaf()),
+            prop::option::of(leaf()),
+            prop::option::of(leaf()),
+        )
+            .prop_map(|(t, name, args, resp, content)| {
+                let mut o = serde_json::Map::new();
+                for (k, v) in [
+                    ("type", t),
+                    ("name", name),
+                    ("arguments", args),
+                    ("response", resp),
+                    ("content", content),
+                ] {
+                    if let Some(v) = v {
+                        o.insert(k.to_string(), v);
+                    }
+                }
+                J::Object(o)
+            })
+    }
+
+    fn message() -> impl Strategy<Value = J> {
+        (
+            prop::option::of(prop_oneof![
+                9 => prop::sample::select(vec!["user", "assistant", "tool"]).prop_map(|s| J::String(s.to_string())),
+                1 => Just(json!(null)),
+                1 => Just(json!(1)),
+            ]),
+            prop::option::of(text_field()),
+            prop::option::of(text_field()),
+            prop::option::of(prop_oneof![
+                8 => prop::collection::vec(part(), 0..3).prop_map(J::Array),
+                1 => Just(J::Null),
+                1 => Just(json!({"type": "text"})),
+            ]),
+            prop::option::of(leaf()),
+            prop::option::of(prop_oneof![
+                Just(json!([{"function": {"name": "get_weather", "arguments": "{\"location\":\"Paris\"}"}}])),
+                Just(json!([{"toolName": "t", "input": {"a": 1}}, 5])),
+                Just(json!(null)),
+                Just(json!({"not": "a list"})),
+            ]),
+            any::<bool>(),
+        )
+            .prop_map(|(role, name, id, parts, content, calls, camel)| {
+                let mut o = serde_json::Map::new();
+                for (k, v) in [("role", role), ("name", name), ("tool_call_id", id), ("parts", parts), ("content", content)] {
+                    if let Some(v) = v {
+                        o.insert(k.to_string(), v);
+                    }
+                }
+                if let Some(c) = calls {
+                    o.insert(if camel { "toolCalls" } else { "tool_calls" }.to_string(), c);
+                }
+                J::Object(o)
+            })
+    }
+
+    thread_local!(static TYPED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
+
+    /// The generator reaches the typed path often enough to test it.
+    #[test]
+    fn the_typed_path_is_exercised() {
+        TYPED.with(|n| n.set(0));
+        typed_equals_general();
+        let n = TYPED.with(|n| n.get());
+        assert!(n > 500, "only {n} of 3000 cases read typed");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Wherever the typed reading answers, it answers what the general one does; and through
+        /// [`Attrs::messages`] every text reads as the general path reads it.
+        #[test]
+        fn typed_equals_general(
+            ms in prop::collection::vec(prop_oneof![19 => message(), 1 => leaf()], 0..4),
+            pretty in any::<bool>(),
+        ) {
+            let v = J::Array(ms);
+            let text = if pretty { serde_json::to_string_pretty(&v).unwrap() } else { v.to_string() };
+            let general = messages_from_json(&v);
+            if let Some(typed) = messages_from_text(&text) {
+                TYPED.with(|n| n.set(n.get() + 1));
+                prop_assert_eq!(Some(typed), general.clone());
+            }
+            let item = llmo_schema::view::Item {
+                kind: llmo_schema::view::ItemKind::Span,
+                index: 0,
+                time_unix_nano: 0,
+                name: "chat".into(),
+                attrs: vec![("gen_ai.input.messages".into(), Value::Str(&text))],
+                events: Vec::new(),
+                body: Value::Empty,
+                fields: Vec::new(),
+                links: Vec::new(),
+            };
+            prop_assert_eq!(Attrs::new(&item).messages("gen_ai.input.messages"), general);
+        }
+    }
+
+    /// The common shapes take the typed path (not only the fallback).
+    #[test]
+    fn common_shapes_are_read_typed() {
+        for text in [
+            r#"[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"What is the capital of France?"}]"#,
+            r#"[{"role":"user","parts":[{"type":"text","content":"hi"}]},{"role":"assistant","parts":[{"type":"tool_call","name":"get_weather","arguments":{"location":"Paris"}}]}]"#,
+            r#"[{"role":"user","content":[{"type":"text","text":"hi"}]},{"role":"assistant","content":null,"tool_calls":[{"function":{"name":"f","arguments":"{}"}}]}]"#,
+        ] {
+            let typed = messages_from_text(text).expect(text);
+            let general: J = serde_json::from_str(text).unwrap();
+            assert_eq!(Some(typed), messages_from_json(&general), "{text}");
+        }
     }
 }
