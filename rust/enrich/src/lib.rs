@@ -60,6 +60,7 @@ const CONTEXT_KEYS: &[&str] = &[
     "usage",
     a::LLMO_SOURCE,
     "llm_observatory.original.gen_ai.usage.input_tokens",
+    "llm_observatory.original.gen_ai.usage.output_tokens",
 ];
 /// Message content and other bulky values enrichment never reads: not worth a copy across
 /// the boundary (`input.value` stays: OpenInference hides the request model in it).

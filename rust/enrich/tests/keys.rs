@@ -353,3 +353,31 @@ fn adk_1x_thoughts_are_given_back_to_gemini_output() {
     let again = enrich(&json!({"name": "call_llm", "attributes": gemini.attrs}));
     assert_eq!(again.get("gen_ai.usage.output_tokens"), Some(&json!(56)));
 }
+
+/// Every key the convention readers know is sent to the enricher by the Go side (a key its
+/// interest does not name never arrives, and a correction that relies on it, such as the
+/// original kept by an earlier enrichment, would be made twice).
+#[test]
+fn every_key_the_readers_know_is_sent() {
+    use llmo_schema::Stage;
+    for message_content in [false, true] {
+        let cfg = llmo_enrich::EnrichConfig {
+            message_content,
+            ..llmo_enrich::EnrichConfig::default()
+        };
+        let interest = llmo_enrich::Enricher::new(cfg).interest();
+        let sent =
+            |k: &str| interest.matches_key(k) || interest.context_keys.iter().any(|c| c == k);
+        let missing: Vec<&str> = llmo_genai::slots::Slot::ALL
+            .iter()
+            .map(|s| s.key())
+            // legacy semconv content: read only to build the semconv messages from it
+            .filter(|k| message_content || !matches!(*k, "gen_ai.prompt" | "gen_ai.completion"))
+            .filter(|k| !sent(k))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "not sent to llm_enrichment (message_content {message_content}): {missing:?}"
+        );
+    }
+}
