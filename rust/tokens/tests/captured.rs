@@ -27,19 +27,24 @@ fn span_where(file: &str, pred: impl Fn(&Value) -> bool) -> Value {
         .clone()
 }
 
-/// The edits token counting makes on one span, given those of its attributes `keep` keeps.
+/// The edits token counting makes on one span, given those of its attributes `keep` keeps,
+/// of which only those the stage's interest names are sent, as the Go side sends them (a
+/// key the interest leaves out never reaches the stage in a collector).
 fn process(span: &Value, keep: impl Fn(&str) -> bool) -> Vec<DecodedEdit> {
+    let stage = TokenCounter::new(TokensConfig::default());
+    let interest = stage.interest();
+    let sent = |k: &str| interest.matches_key(k) || interest.context_keys.iter().any(|c| c == k);
     let mut enc = Encoder::new();
     enc.begin_item(ItemKind::Span, span["name"].as_str().unwrap_or(""), 0);
     for (k, v) in span["attributes"].as_object().unwrap() {
-        if keep(k) {
+        if keep(k) && sent(k) {
             enc.attr_json(k, v);
         }
     }
     enc.end_item_without_events_or_body();
     let req = enc.finish();
     let mut edits = Edits::new();
-    TokenCounter::new(TokensConfig::default()).process(&Batch::decode(&req).unwrap(), &mut edits);
+    stage.process(&Batch::decode(&req).unwrap(), &mut edits);
     decode_response(&edits.finish()).unwrap().0
 }
 
