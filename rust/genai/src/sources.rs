@@ -948,8 +948,11 @@ fn adk_thoughts(at: &Attrs<'_, '_>, f: &mut Found<'_>) {
     let gemini = at
         .str_at(S::RequestModel)
         .or_else(|| at.str_at(S::ResponseModel))
-        .map(|m| m.rsplit('/').next().unwrap_or(m))
-        .is_some_and(|m| m.to_ascii_lowercase().starts_with("gemini"));
+        .is_some_and(|m| {
+            crate::model::parse_model_cached(m)
+                .canonical
+                .starts_with("gemini")
+        });
     if !gemini {
         return;
     }
