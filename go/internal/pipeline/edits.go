@@ -27,8 +27,11 @@ type newValue struct {
 	i   int64
 	f   float64
 	b   bool
-	// tree holds a nested value (array, map, bytes, empty) decoded whole.
-	tree *pcommon.Value
+	// at is where a nested value (array, map, bytes, empty) starts in the response: checked
+	// whole when decoded, built straight into its destination when applied.
+	at int
+	// intern says whether the strings inside a nested value are interned (see reader.str).
+	intern bool
 }
 
 type edit struct {
@@ -45,6 +48,9 @@ type edit struct {
 type response struct {
 	edits    []edit
 	counters Counters
+	// b is the response bytes the edits were decoded from, which apply builds nested values
+	// from: apply must run while they live (the bridge frees them when its callback returns).
+	b []byte
 }
 
 // Counter names one series of a stage's counts: a name, and a label (empty, or the dimension
@@ -128,6 +134,13 @@ func (r *reader) str() string {
 	return s
 }
 
+// skipStr passes over a string, checking only that it is all there.
+func (r *reader) skipStr() {
+	if n := int(r.u32()); r.need(n) {
+		r.pos += n
+	}
+}
+
 const (
 	internMaxLen     = 96
 	internMaxEntries = 4096
@@ -184,7 +197,9 @@ func (r *reader) value() newValue {
 	case tagBool:
 		v.b = r.u8() != 0
 	case tagEmpty, tagBytes, tagArray, tagMap:
-		v = r.wholeTree(at)
+		r.pos = at
+		r.tree(nil, 0)
+		v = newValue{tag: tagTree, at: at, intern: !r.noIntern}
 	default:
 		if r.err == nil {
 			r.err = fmt.Errorf("pipeline: unknown value tag %d at byte %d", v.tag, r.pos-1)
@@ -193,16 +208,10 @@ func (r *reader) value() newValue {
 	return v
 }
 
-// wholeTree decodes the value starting at byte at as one nested pcommon value.
-func (r *reader) wholeTree(at int) newValue {
-	r.pos = at
-	t := pcommon.NewValueEmpty()
-	r.tree(t, 0)
-	return newValue{tag: tagTree, tree: &t}
-}
-
-// tree decodes a value of any shape into dst.
-func (r *reader) tree(dst pcommon.Value, depth int) {
+// tree reads a value of any shape, building it into dst; a nil dst only checks it (decode
+// checks every nested value whole before anything is applied, apply builds it in place:
+// no intermediate value to copy).
+func (r *reader) tree(dst *pcommon.Value, depth int) {
 	if depth > maxEditDepth {
 		r.err = fmt.Errorf("pipeline: edit value nested deeper than %d at byte %d", maxEditDepth, r.pos)
 		return
@@ -210,21 +219,32 @@ func (r *reader) tree(dst pcommon.Value, depth int) {
 	switch tg := r.u8(); tg {
 	case tagEmpty:
 	case tagStr:
-		n := int(r.u32())
-		if r.need(n) {
-			dst.SetStr(string(r.b[r.pos : r.pos+n]))
-			r.pos += n
+		if dst == nil {
+			r.skipStr()
+		} else {
+			dst.SetStr(r.str())
 		}
 	case tagBool:
-		dst.SetBool(r.u8() != 0)
+		b := r.u8() != 0
+		if dst != nil {
+			dst.SetBool(b)
+		}
 	case tagInt:
-		dst.SetInt(int64(r.u64()))
+		i := int64(r.u64())
+		if dst != nil {
+			dst.SetInt(i)
+		}
 	case tagDouble:
-		dst.SetDouble(math.Float64frombits(r.u64()))
+		f := math.Float64frombits(r.u64())
+		if dst != nil {
+			dst.SetDouble(f)
+		}
 	case tagBytes:
 		n := int(r.u32())
 		if r.need(n) {
-			dst.SetEmptyBytes().FromRaw(r.b[r.pos : r.pos+n])
+			if dst != nil {
+				dst.SetEmptyBytes().FromRaw(r.b[r.pos : r.pos+n])
+			}
 			r.pos += n
 		}
 	case tagArray:
@@ -232,21 +252,36 @@ func (r *reader) tree(dst pcommon.Value, depth int) {
 		if !r.need(n) { // every element takes at least one byte
 			return
 		}
+		if dst == nil {
+			for i := 0; i < n && r.err == nil; i++ {
+				r.tree(nil, depth+1)
+			}
+			return
+		}
 		s := dst.SetEmptySlice()
 		s.EnsureCapacity(n)
 		for i := 0; i < n && r.err == nil; i++ {
-			r.tree(s.AppendEmpty(), depth+1)
+			e := s.AppendEmpty()
+			r.tree(&e, depth+1)
 		}
 	case tagMap:
 		n := int(r.u32())
 		if !r.need(n) {
 			return
 		}
+		if dst == nil {
+			for i := 0; i < n && r.err == nil; i++ {
+				r.skipStr()
+				r.tree(nil, depth+1)
+			}
+			return
+		}
 		m := dst.SetEmptyMap()
 		m.EnsureCapacity(n)
 		for i := 0; i < n && r.err == nil; i++ {
 			k := r.str()
-			r.tree(m.PutEmpty(k), depth+1)
+			e := m.PutEmpty(k)
+			r.tree(&e, depth+1)
 		}
 	default:
 		if r.err == nil {
@@ -269,11 +304,13 @@ func (resp *response) reset() {
 	clear(resp.edits) // drop the strings and trees they hold
 	resp.edits = resp.edits[:0]
 	resp.counters = nil
+	resp.b = nil
 }
 
 // decode reads and checks a whole response into resp (reusing its edit slice).
 func (resp *response) decode(b []byte, targets []target, in *Interest) error {
 	resp.reset()
+	resp.b = b
 	r := &reader{b: b}
 	n := int(r.u32())
 	if !r.need(n) { // an edit takes more than one byte
@@ -461,7 +498,9 @@ func (t *target) setField(sub uint32, f byte, s string) {
 	}
 }
 
-func (v newValue) copyTo(dst pcommon.Value) {
+// copyTo sets dst to the value; b is the response it was decoded from (a nested value is
+// built from it).
+func (v newValue) copyTo(dst pcommon.Value, b []byte) {
 	switch v.tag {
 	case tagStr:
 		dst.SetStr(v.s)
@@ -472,7 +511,8 @@ func (v newValue) copyTo(dst pcommon.Value) {
 	case tagBool:
 		dst.SetBool(v.b)
 	case tagTree:
-		v.tree.CopyTo(dst)
+		r := reader{b: b, pos: v.at, noIntern: !v.intern}
+		r.tree(&dst, 0) // checked whole by decode
 	}
 }
 
@@ -482,7 +522,7 @@ func (resp *response) apply(targets []target, in *Interest) {
 		for j < len(resp.edits) && resp.edits[j].item == resp.edits[i].item {
 			j++
 		}
-		applyItem(in, &targets[resp.edits[i].item], resp.edits[i:j])
+		applyItem(in, &targets[resp.edits[i].item], resp.edits[i:j], resp.b)
 		i = j
 	}
 }
@@ -496,7 +536,7 @@ func skipGroup(edits []edit, idx []int, g int, sub uint32) int {
 
 // applyItem applies one item's edits: positional sets first, then positional deletes (which
 // move later attributes), then the rest in order, so positions name the map as it was sent.
-func applyItem(in *Interest, t *target, edits []edit) {
+func applyItem(in *Interest, t *target, edits []edit, b []byte) {
 	var sets, deletes []int
 	adds := 0
 	for i := range edits {
@@ -528,7 +568,7 @@ func applyItem(in *Interest, t *target, edits []edit) {
 				return true
 			}
 			for g < len(sets) && edits[sets[g]].sub == sub && edits[sets[g]].pos == pos {
-				edits[sets[g]].val.copyTo(v)
+				edits[sets[g]].val.copyTo(v, b)
 				g++
 			}
 			pos++
@@ -568,11 +608,11 @@ func applyItem(in *Interest, t *target, edits []edit) {
 		switch e.op {
 		case opSetAttr:
 			if e.sub == itemItself {
-				srcs.set(t.attrs, edits, i)
+				srcs.set(t.attrs, edits, i, b)
 				continue
 			}
 			m, _ := t.attrMap(e.sub)
-			e.val.copyTo(m.PutEmpty(e.key))
+			e.val.copyTo(m.PutEmpty(e.key), b)
 		case opDeleteAttr:
 			m, _ := t.attrMap(e.sub)
 			m.Remove(e.key)
@@ -580,7 +620,7 @@ func applyItem(in *Interest, t *target, edits []edit) {
 				srcs.drop(e.key)
 			}
 		case opSetBody:
-			e.val.copyTo(t.log.Body())
+			e.val.copyTo(t.log.Body(), b)
 		case opSetField:
 			t.setField(e.sub, e.field, e.val.s)
 		}
@@ -669,7 +709,7 @@ func (r *renames) drop(key string) {
 
 // set applies keyed set edits[i] to the item's own attributes m, moving a value that a later
 // delete of the item removes when it is the same value.
-func (r *renames) set(m pcommon.Map, edits []edit, i int) {
+func (r *renames) set(m pcommon.Map, edits []edit, i int, b []byte) {
 	e := &edits[i]
 	r.drop(e.key)
 	for j := 0; j < r.n; j++ {
@@ -683,8 +723,8 @@ func (r *renames) set(m pcommon.Map, edits []edit, i int) {
 			v.MoveTo(dst)
 			return
 		}
-		e.val.copyTo(dst)
+		e.val.copyTo(dst, b)
 		return
 	}
-	e.val.copyTo(m.PutEmpty(e.key))
+	e.val.copyTo(m.PutEmpty(e.key), b)
 }

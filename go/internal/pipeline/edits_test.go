@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"encoding/binary"
+	"math/rand"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -287,4 +289,76 @@ func TestEveryKeyClassIsTheSlowClass(t *testing.T) {
 	heavy := &Interest{AllItems: true, AllAttributes: true, heavyPrefixes: []string{"gen_ai.prompt"}}
 	heavy.index()
 	assert.False(t, heavy.everyKey)
+}
+
+// randomTree writes a nested value of random shape (every wire tag) to b.
+func randomTree(rng *rand.Rand, b []byte, depth int) []byte {
+	tags := []byte{tagEmpty, tagStr, tagBool, tagInt, tagDouble, tagBytes, tagArray, tagMap}
+	if depth > 3 {
+		tags = tags[:6]
+	}
+	switch tg := tags[rng.Intn(len(tags))]; tg {
+	case tagEmpty:
+		return append(b, tg)
+	case tagStr:
+		return append(b, strVal(strings.Repeat("ab", rng.Intn(4)))...)
+	case tagBool:
+		return append(b, tg, byte(rng.Intn(2)))
+	case tagInt, tagDouble:
+		return binary.LittleEndian.AppendUint64(append(b, tg), rng.Uint64())
+	case tagBytes:
+		n := rng.Intn(4)
+		return append(u32b(append(b, tg), uint32(n)), make([]byte, n)...)
+	case tagArray:
+		n := rng.Intn(4)
+		b = u32b(append(b, tg), uint32(n))
+		for i := 0; i < n; i++ {
+			b = randomTree(rng, b, depth+1)
+		}
+		return b
+	default:
+		n := rng.Intn(4)
+		b = u32b(append(b, tg), uint32(n))
+		for i := 0; i < n; i++ {
+			b = append(u32b(b, 1), 'k')
+			b = randomTree(rng, b, depth+1)
+		}
+		return b
+	}
+}
+
+// Decode only checks a nested value, and apply builds it later from the same bytes: the
+// check must accept exactly what the build reads without error, and end where it ends, or
+// a response decode accepted could fail half applied. Valid trees, and trees with a byte
+// changed, cut short, or nested too deep.
+func TestNestedValueCheckAcceptsWhatTheBuildReads(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	accepted, refused := 0, 0
+	for i := 0; i < 20000; i++ {
+		b := randomTree(rng, nil, 0)
+		switch i % 4 {
+		case 1:
+			b[rng.Intn(len(b))] = byte(rng.Intn(256))
+		case 2:
+			b = b[:rng.Intn(len(b))]
+		case 3:
+			for d := rng.Intn(3); d > 0; d-- {
+				b = append(u32b([]byte{tagArray}, 1), b...)
+			}
+		}
+		check := reader{b: b}
+		check.tree(nil, maxEditDepth-2)
+		build := reader{b: b}
+		v := pcommon.NewValueEmpty()
+		build.tree(&v, maxEditDepth-2)
+		require.Equal(t, check.err == nil, build.err == nil, "% x", b)
+		if check.err == nil {
+			require.Equal(t, check.pos, build.pos, "% x", b)
+			accepted++
+		} else {
+			refused++
+		}
+	}
+	assert.Greater(t, accepted, 5000)
+	assert.Greater(t, refused, 2000)
 }

@@ -45,13 +45,13 @@ func TestKeyedEditsMoveLikeTheyCopy(t *testing.T) {
 			edits = append(edits, e)
 		}
 		tg := target{kind: kindSpan, attrs: span.Attributes(), span: span}
-		applyItem(&Interest{}, &tg, edits)
+		applyItem(&Interest{}, &tg, edits, nil)
 
 		want := pcommon.NewMap()
 		src.CopyTo(want)
 		for _, e := range edits {
 			if e.op == opSetAttr {
-				e.val.copyTo(want.PutEmpty(e.key))
+				e.val.copyTo(want.PutEmpty(e.key), nil)
 			} else {
 				want.Remove(e.key)
 			}

@@ -99,14 +99,19 @@ func (s *Stage) run(encode func(*encoder, []target) ([]target, int)) (Result, er
 		return res, nil
 	}
 	resp := &enc.resp
+	// applied inside the callback, while the response lives: nested values are built from it
 	err := s.proc.Process(enc.finish(), func(b []byte) error {
-		return resp.decode(b, targets, s.interest)
+		if err := resp.decode(b, targets, s.interest); err != nil {
+			return err
+		}
+		resp.apply(targets, s.interest)
+		resp.b = nil
+		return nil
 	})
 	if err != nil {
 		res.Duration = time.Since(start)
 		return res, err
 	}
-	resp.apply(targets, s.interest)
 	res.Counters = resp.counters
 	res.Duration = time.Since(start)
 	return res, nil
