@@ -198,7 +198,7 @@ func (r *reader) value() newValue {
 		v.b = r.u8() != 0
 	case tagEmpty, tagBytes, tagArray, tagMap:
 		r.pos = at
-		r.tree(nil, 0)
+		r.tree(pcommon.Value{}, false, 0)
 		v = newValue{tag: tagTree, at: at, intern: !r.noIntern}
 	default:
 		if r.err == nil {
@@ -208,10 +208,10 @@ func (r *reader) value() newValue {
 	return v
 }
 
-// tree reads a value of any shape, building it into dst; a nil dst only checks it (decode
-// checks every nested value whole before anything is applied, apply builds it in place:
-// no intermediate value to copy).
-func (r *reader) tree(dst *pcommon.Value, depth int) {
+// tree reads a value of any shape, building it into dst when build is set and only checking
+// it otherwise (decode checks every nested value whole before anything is applied, apply
+// builds it in place: no intermediate value to copy).
+func (r *reader) tree(dst pcommon.Value, build bool, depth int) {
 	if depth > maxEditDepth {
 		r.err = fmt.Errorf("pipeline: edit value nested deeper than %d at byte %d", maxEditDepth, r.pos)
 		return
@@ -219,30 +219,30 @@ func (r *reader) tree(dst *pcommon.Value, depth int) {
 	switch tg := r.u8(); tg {
 	case tagEmpty:
 	case tagStr:
-		if dst == nil {
+		if !build {
 			r.skipStr()
 		} else {
 			dst.SetStr(r.str())
 		}
 	case tagBool:
 		b := r.u8() != 0
-		if dst != nil {
+		if build {
 			dst.SetBool(b)
 		}
 	case tagInt:
 		i := int64(r.u64())
-		if dst != nil {
+		if build {
 			dst.SetInt(i)
 		}
 	case tagDouble:
 		f := math.Float64frombits(r.u64())
-		if dst != nil {
+		if build {
 			dst.SetDouble(f)
 		}
 	case tagBytes:
 		n := int(r.u32())
 		if r.need(n) {
-			if dst != nil {
+			if build {
 				dst.SetEmptyBytes().FromRaw(r.b[r.pos : r.pos+n])
 			}
 			r.pos += n
@@ -252,27 +252,26 @@ func (r *reader) tree(dst *pcommon.Value, depth int) {
 		if !r.need(n) { // every element takes at least one byte
 			return
 		}
-		if dst == nil {
+		if !build {
 			for i := 0; i < n && r.err == nil; i++ {
-				r.tree(nil, depth+1)
+				r.tree(dst, false, depth+1)
 			}
 			return
 		}
 		s := dst.SetEmptySlice()
 		s.EnsureCapacity(n)
 		for i := 0; i < n && r.err == nil; i++ {
-			e := s.AppendEmpty()
-			r.tree(&e, depth+1)
+			r.tree(s.AppendEmpty(), true, depth+1)
 		}
 	case tagMap:
 		n := int(r.u32())
 		if !r.need(n) {
 			return
 		}
-		if dst == nil {
+		if !build {
 			for i := 0; i < n && r.err == nil; i++ {
 				r.skipStr()
-				r.tree(nil, depth+1)
+				r.tree(dst, false, depth+1)
 			}
 			return
 		}
@@ -280,8 +279,7 @@ func (r *reader) tree(dst *pcommon.Value, depth int) {
 		m.EnsureCapacity(n)
 		for i := 0; i < n && r.err == nil; i++ {
 			k := r.str()
-			e := m.PutEmpty(k)
-			r.tree(&e, depth+1)
+			r.tree(m.PutEmpty(k), true, depth+1)
 		}
 	default:
 		if r.err == nil {
@@ -512,7 +510,7 @@ func (v newValue) copyTo(dst pcommon.Value, b []byte) {
 		dst.SetBool(v.b)
 	case tagTree:
 		r := reader{b: b, pos: v.at, noIntern: !v.intern}
-		r.tree(&dst, 0) // checked whole by decode
+		r.tree(dst, true, 0) // checked whole by decode
 	}
 }
 

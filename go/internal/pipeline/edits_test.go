@@ -347,10 +347,10 @@ func TestNestedValueCheckAcceptsWhatTheBuildReads(t *testing.T) {
 			}
 		}
 		check := reader{b: b}
-		check.tree(nil, maxEditDepth-2)
+		check.tree(pcommon.Value{}, false, maxEditDepth-2)
 		build := reader{b: b}
 		v := pcommon.NewValueEmpty()
-		build.tree(&v, maxEditDepth-2)
+		build.tree(v, true, maxEditDepth-2)
 		require.Equal(t, check.err == nil, build.err == nil, "% x", b)
 		if check.err == nil {
 			require.Equal(t, check.pos, build.pos, "% x", b)
