@@ -2,6 +2,7 @@
 //! made so far ([`Hit`]) and where they lie ([`Made`]), so that a finding bounds the tokens
 //! beside it as its marker will in the redacted text.
 
+use super::phone::CueIndex;
 use crate::detectors::Builtin;
 
 /// A finding before allow lists and overlap resolution: a byte span and its detector id.
@@ -26,9 +27,19 @@ pub(super) struct Ctx<'t, 'o> {
     /// The end of the last phone number found: a phone keyword, as its marker (`<PHONE>`)
     /// will be in the redacted text.
     pub(super) phone_end: Option<usize>,
+    /// See [`super::Scanner`]'s field of the name.
+    pub(super) shortcuts: bool,
+    /// The contact and card cues of the text, once its numbers have asked about enough.
+    pub(super) phone_cues: CueIndex,
+    pub(super) card_cues: CueIndex,
 }
 
 impl Ctx<'_, '_> {
+    /// `index` when the shortcuts are taken.
+    pub(super) fn cue_index<'i>(&self, index: &'i CueIndex) -> Option<&'i CueIndex> {
+        self.shortcuts.then_some(index)
+    }
+
     #[inline]
     pub(super) fn hit(&mut self, start: usize, end: usize, b: Builtin) {
         if self.on[b as usize] && start < end {

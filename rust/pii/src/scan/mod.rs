@@ -50,6 +50,9 @@ pub(crate) struct Scanner {
     on: [bool; Builtin::ALL.len()],
     literals: Option<Literals>,
     numbers: bool,
+    /// Whether the shortcuts are taken (number runs too short to judge skipped, cue words
+    /// looked up in an index of the text): off only in tests that hold them to the long way.
+    shortcuts: bool,
 }
 
 impl Scanner {
@@ -67,6 +70,16 @@ impl Scanner {
             on,
             literals: Literals::new(&on),
             numbers,
+            shortcuts: true,
+        }
+    }
+
+    /// The scanner without its shortcuts: the reference its property tests compare with.
+    #[cfg(test)]
+    fn exhaustive(on: [bool; Builtin::ALL.len()]) -> Scanner {
+        Scanner {
+            shortcuts: false,
+            ..Scanner::new(on)
         }
     }
 
@@ -86,6 +99,9 @@ impl Scanner {
             on: &self.on,
             max_end: 0,
             phone_end: None,
+            shortcuts: self.shortcuts,
+            phone_cues: Default::default(),
+            card_cues: Default::default(),
         };
         let mut covered = Covered::default();
         if let Some(literals) = &self.literals {
@@ -157,6 +173,80 @@ mod tests {
             let mut fast = Vec::new();
             s.scan(&t, &mut fast);
             proptest::prop_assert_eq!(fast, out);
+        }
+    }
+
+    /// Text that makes the number scanner and the cue search work hard: numbers of one to six
+    /// digit groups joined by every separator, after cue words, `+`, parentheses, letters,
+    /// other findings, and before extensions, words and punctuation.
+    fn numbery() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        use proptest::sample::select;
+        let before = select(vec![
+            "",
+            "",
+            " ",
+            "call ",
+            "phone: ",
+            "Tel. ",
+            "call id ",
+            "card ",
+            "visa ",
+            "mobil ",
+            "<PHONE> ",
+            "+",
+            "+",
+            "(",
+            "00",
+            "DE",
+            "GB82WEST",
+            "v",
+            "ref-",
+            "path/",
+            "1,",
+            "AKIAIOSFODNN7EXAMPLE ",
+            "x@example.com ",
+            "version ",
+        ]);
+        let sep = select(vec![
+            " ", " ", "-", "-", ".", ".", "/", " - ", "\u{a0}", ") ", "(", ",", ":", "",
+        ]);
+        let after = select(vec![
+            " ", " ", ", ", ".", "x12", " ext. 3", "abc", "_", "\n", " thanks ", "-",
+        ]);
+        let groups = (
+            "[0-9]{1,6}",
+            proptest::collection::vec((sep, "[0-9]{1,6}"), 0..6),
+        )
+            .prop_map(|(first, rest)| {
+                rest.into_iter().fold(first, |mut n, (s, g)| {
+                    n.push_str(s);
+                    n.push_str(&g);
+                    n
+                })
+            });
+        let number = prop_oneof![
+            3 => groups,
+            1 => "[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}",
+        ];
+        proptest::collection::vec((before, number, after), 0..8).prop_map(|v| {
+            v.into_iter()
+                .map(|(b, n, a)| format!("{b}{n}{a}"))
+                .collect()
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
+        /// The shortcuts change how fast the scanner is, never what it finds.
+        #[test]
+        fn shortcuts_find_what_the_long_way_finds(t in numbery()) {
+            let fast = Scanner::new([true; Builtin::ALL.len()]);
+            let slow = Scanner::exhaustive([true; Builtin::ALL.len()]);
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            fast.scan(&t, &mut a);
+            slow.scan(&t, &mut b);
+            proptest::prop_assert_eq!(a, b, "{:?}", t);
         }
     }
 

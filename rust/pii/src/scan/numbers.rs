@@ -81,6 +81,9 @@ impl Ctx<'_, '_> {
         let (end, glued) = parse_groups(&t[..stop], if plus { st + 1 } else { st }, groups);
         let groups = groups.as_slice();
         let n = groups.len();
+        if self.shortcuts && cannot_hold_a_finding(groups) {
+            return glued.map_or(end, |g| skip_word(t, g));
+        }
         let capped = n == MAX_RUN_GROUPS;
         // findings may start in this many groups; with a capped run the rest is parsed again
         let starts = if capped {
@@ -282,7 +285,7 @@ impl Ctx<'_, '_> {
                         })))
                 && (validate::card_brand(digits).is_some()
                     // any issuer, 12 digits and up, where the text says it is a card
-                    || (validate::luhn(digits) && card_cue(t, ws, we)))
+                    || (validate::luhn(digits) && card_cue(t, ws, we, self.cue_index(&self.card_cues))))
         };
         if card_only {
             return card().then_some(Builtin::CreditCard);
@@ -304,11 +307,13 @@ impl Ctx<'_, '_> {
                 || (gs.len() == 1
                     && !plus
                     && bare_phone(digits)
-                    && (phone_cue(t, ws, we)
+                    && (phone_cue(t, ws, we, self.cue_index(&self.phone_cues))
                         || self
                             .phone_end
                             .is_some_and(|e| e <= gs[0].s && gs[0].s - e <= 32)))
-                || ((run_start || plus) && cued_phone(gs, plus, digits) && phone_cue(t, ws, we)))
+                || ((run_start || plus)
+                    && cued_phone(gs, plus, digits)
+                    && phone_cue(t, ws, we, self.cue_index(&self.phone_cues))))
         {
             return Some(Builtin::Phone);
         }
@@ -338,6 +343,18 @@ impl Found {
         self.ends |= bit(j);
         self.resume = Some(self.resume.map_or(end, |r| r.max(end)));
     }
+}
+
+/// True when no part of a run is worth judging: fewer than 7 digits in all (the shortest
+/// phone number; cards, SSNs and IBAN digits are longer) and no four groups joined by dots
+/// (an IPv4 address). Most runs in technical text are such (`87.5`, `2024`, `v1.2`, `:8080`),
+/// and skipping them skips the judging's set-up.
+fn cannot_hold_a_finding(groups: &[Group]) -> bool {
+    let digits: usize = groups.iter().map(|g| g.e - g.s).sum();
+    digits < 7
+        && !groups
+            .windows(4)
+            .any(|w| w[1..].iter().all(|g| g.sep == b'.'))
 }
 
 #[cfg(test)]

@@ -3,9 +3,8 @@
 //! number without separators, and the numbers people write that no plan we check accepts,
 //! only beside a contact cue in one of the major languages.
 
+use std::cell::{Cell, OnceCell};
 use std::sync::LazyLock;
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::groups::{Group, MAX_FINDING_GROUPS};
 use crate::validate;
@@ -301,27 +300,70 @@ const CARD_CUES: &[(&str, bool)] = &[
     ("कार्ड", false),
 ];
 
-/// A list of cues compiled once: one automaton over all of them, ASCII case-insensitive
-/// (non-ASCII bytes compare exactly, as the lists are written in lower case), reporting
-/// overlapping matches so that every occurrence of every cue is seen, as a comparison at
-/// every position would.
+/// A list of cues compiled for search: every occurrence of every cue, ASCII
+/// case-insensitive (non-ASCII bytes compare exactly, as the lists are written in lower
+/// case), as a comparison at every position would find them. A position is looked at further
+/// only when its two bytes start a cue (one bit test); few do, so a window costs about a
+/// nanosecond per byte.
 struct Cues {
-    ac: AhoCorasick,
-    words: Vec<bool>,
+    /// Bit `a << 8 | b` set when a cue starts with the bytes `a b` (lower case).
+    pairs: Box<[u64; 1024]>,
+    /// `(first two bytes, cue)` sorted, for the cues that start at a position.
+    by_pair: Vec<(u16, u16)>,
+    cues: Vec<(&'static [u8], bool)>,
+}
+
+#[inline]
+fn pair(a: u8, b: u8) -> u16 {
+    u16::from(a.to_ascii_lowercase()) << 8 | u16::from(b.to_ascii_lowercase())
 }
 
 impl Cues {
-    fn new(cues: &[(&str, bool)]) -> Cues {
-        let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(cues.iter().map(|(c, _)| c))
-            .expect("cue words compile");
-        Cues {
-            ac,
-            words: cues.iter().map(|(_, w)| *w).collect(),
+    fn new(cues: &[(&'static str, bool)]) -> Cues {
+        let mut pairs = Box::new([0u64; 1024]);
+        let mut by_pair = Vec::new();
+        for (k, (c, _)) in cues.iter().enumerate() {
+            let c = c.as_bytes();
+            assert!(c.len() >= 2 && c == c.to_ascii_lowercase(), "cue {c:?}");
+            let p = pair(c[0], c[1]);
+            pairs[usize::from(p >> 6)] |= 1 << (p & 63);
+            by_pair.push((p, k as u16));
         }
+        by_pair.sort_unstable();
+        Cues {
+            pairs,
+            by_pair,
+            cues: cues.iter().map(|(c, w)| (c.as_bytes(), *w)).collect(),
+        }
+    }
+
+    /// Calls `f(at, len, word)` for each cue inside `t[from..to]` in order of position, until
+    /// it returns true; whether it did.
+    #[inline]
+    fn any(
+        &self,
+        t: &[u8],
+        from: usize,
+        to: usize,
+        mut f: impl FnMut(usize, usize, bool) -> bool,
+    ) -> bool {
+        for at in from..to.saturating_sub(1) {
+            let p = pair(t[at], t[at + 1]);
+            if self.pairs[usize::from(p >> 6)] & (1 << (p & 63)) == 0 {
+                continue;
+            }
+            let first = self.by_pair.partition_point(|&(q, _)| q < p);
+            for &(_, k) in self.by_pair[first..].iter().take_while(|&&(q, _)| q == p) {
+                let (c, word) = self.cues[usize::from(k)];
+                if at + c.len() <= to
+                    && t[at..at + c.len()].eq_ignore_ascii_case(c)
+                    && f(at, c.len(), word)
+                {
+                    return true;
+                }
+            }
+        }
+        false
     }
 }
 
@@ -361,25 +403,73 @@ fn counts(t: &[u8], at: usize, len: usize, word: bool, we: usize) -> bool {
 
 /// True when a cue of `cues` lies within the 48 characters before `s` or within the 24
 /// bytes after `e` (any ASCII case), and [`counts`].
-fn cue(t: &[u8], s: usize, e: usize, cues: &Cues) -> bool {
+fn cue(t: &[u8], s: usize, e: usize, cues: &Cues, index: Option<&CueIndex>) -> bool {
     let ae = (e + 24).min(t.len());
-    let found = |ws: usize, we: usize| {
-        cues.ac.find_overlapping_iter(&t[ws..we]).any(|m| {
-            let word = cues.words[m.pattern().as_usize()];
-            counts(t, ws + m.start(), m.len(), word, we)
-        })
-    };
-    found(window_start(t, s), s) || found(e, ae)
+    let ws = window_start(t, s);
+    if let Some(all) = index.and_then(|i| i.all(t, cues, (s - ws) + (ae - e))) {
+        // the cues of the whole text that lie inside a window are those a search of the
+        // window finds
+        let found = |ws: usize, we: usize| {
+            let from = all.partition_point(|c| c.at < ws);
+            all[from..]
+                .iter()
+                .take_while(|c| c.at < we)
+                .any(|c| c.at + c.len <= we && counts(t, c.at, c.len, c.word, we))
+        };
+        return found(ws, s) || found(e, ae);
+    }
+    let found =
+        |ws: usize, we: usize| cues.any(t, ws, we, |at, len, word| counts(t, at, len, word, we));
+    found(ws, s) || found(e, ae)
 }
 
-/// A contact cue ([`PHONE_CUES`]) near the number at `s..e`.
-pub(super) fn phone_cue(t: &[u8], s: usize, e: usize) -> bool {
-    cue(t, s, e, &PHONE)
+/// A cue word found in a text.
+struct CueAt {
+    at: usize,
+    len: usize,
+    word: bool,
 }
 
-/// A card cue ([`CARD_CUES`]) near the number at `s..e`.
-pub(super) fn card_cue(t: &[u8], s: usize, e: usize) -> bool {
-    cue(t, s, e, &CARD)
+/// Every cue of one list in the text being scanned, found once the windows asked about add
+/// up to more bytes than the text: number-dense text (dates, coordinates, tables) asks about
+/// overlapping windows again and again, a long text with a few numbers about a few. Either
+/// way no more than twice the bytes of the better of the two are searched.
+#[derive(Default)]
+pub(super) struct CueIndex {
+    asked: Cell<usize>,
+    all: OnceCell<Vec<CueAt>>,
+}
+
+impl CueIndex {
+    /// The cues of `t`, once the windows asked about (`window` bytes more now) outweigh it.
+    fn all(&self, t: &[u8], cues: &Cues, window: usize) -> Option<&[CueAt]> {
+        if self.all.get().is_none() {
+            self.asked.set(self.asked.get() + window);
+            if self.asked.get() <= t.len() {
+                return None;
+            }
+        }
+        let all = self.all.get_or_init(|| {
+            let mut v = Vec::new();
+            cues.any(t, 0, t.len(), |at, len, word| {
+                v.push(CueAt { at, len, word });
+                false
+            });
+            v
+        });
+        Some(all)
+    }
+}
+
+/// A contact cue ([`PHONE_CUES`]) near the number at `s..e`; `index` (of `t` or a longer
+/// text it starts) when the caller keeps one.
+pub(super) fn phone_cue(t: &[u8], s: usize, e: usize, index: Option<&CueIndex>) -> bool {
+    cue(t, s, e, &PHONE, index)
+}
+
+/// A card cue ([`CARD_CUES`]) near the number at `s..e`, as [`phone_cue`].
+pub(super) fn card_cue(t: &[u8], s: usize, e: usize, index: Option<&CueIndex>) -> bool {
+    cue(t, s, e, &CARD, index)
 }
 
 #[cfg(test)]
@@ -388,7 +478,7 @@ mod tests {
     use crate::scan::tests::one;
 
     /// The cue search as first written: every cue compared at every position of the window,
-    /// lowered to ASCII lower case. The automaton must agree with it everywhere.
+    /// lowered to ASCII lower case. The search must agree with it everywhere.
     fn reference_cue(t: &[u8], s: usize, e: usize, cues: &[(&str, bool)]) -> bool {
         let bs = super::window_start(t, s);
         let ae = (e + 24).min(t.len());
@@ -467,7 +557,7 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
-        /// The automaton finds a cue exactly where the reference does, for phones and cards,
+        /// The search finds a cue exactly where the reference does, for phones and cards,
         /// at any place of the number in the text.
         #[test]
         fn cue_search_equals_the_reference(
@@ -480,14 +570,28 @@ mod tests {
             let at = |f: f64| (f * t.len() as f64) as usize;
             let (s, e) = (at(a.min(b)), at(a.max(b)));
             proptest::prop_assert_eq!(
-                super::phone_cue(t, s, e),
+                super::phone_cue(t, s, e, None),
                 reference_cue(t, s, e, super::PHONE_CUES),
                 "phone {:?} {}..{}", text, s, e
             );
             proptest::prop_assert_eq!(
-                super::card_cue(t, s, e),
+                super::card_cue(t, s, e, None),
                 reference_cue(t, s, e, super::CARD_CUES),
                 "card {:?} {}..{}", text, s, e
+            );
+            // the same from an index of the whole text
+            let (phones, cards) = (super::CueIndex::default(), super::CueIndex::default());
+            phones.asked.set(usize::MAX / 2);
+            cards.asked.set(usize::MAX / 2);
+            proptest::prop_assert_eq!(
+                super::phone_cue(t, s, e, Some(&phones)),
+                reference_cue(t, s, e, super::PHONE_CUES),
+                "indexed phone {:?} {}..{}", text, s, e
+            );
+            proptest::prop_assert_eq!(
+                super::card_cue(t, s, e, Some(&cards)),
+                reference_cue(t, s, e, super::CARD_CUES),
+                "indexed card {:?} {}..{}", text, s, e
             );
         }
     }
