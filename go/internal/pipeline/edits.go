@@ -218,6 +218,9 @@ func (r *reader) tree(dst pcommon.Value, build bool, depth int) {
 	}
 	switch tg := r.u8(); tg {
 	case tagEmpty:
+		if build && dst.Type() != pcommon.ValueTypeEmpty {
+			pcommon.NewValueEmpty().CopyTo(dst) // a dropped body
+		}
 	case tagStr:
 		if !build {
 			r.skipStr()

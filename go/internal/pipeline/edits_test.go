@@ -151,6 +151,12 @@ func TestNestedValuesReplaceBodiesAndResources(t *testing.T) {
 	resp.apply(targets, allOf)
 	assert.Equal(t, map[string]any{"content": "<EMAIL>", "n": []any{int64(1), "x", nil}, "raw": []byte{7, 9}}, rec.Body().Map().AsRaw())
 
+	// an empty value replaces the body (the drop action)
+	resp, err = decodeResponse(editBytes(1, itemItself, opSetBody, "", []byte{tagEmpty}), targets, allOf)
+	require.NoError(t, err)
+	resp.apply(targets, allOf)
+	assert.Equal(t, pcommon.ValueTypeEmpty, rec.Body().Type())
+
 	resp, err = decodeResponse(editBytes(0, itemItself, opSetAttr, "user.email", strVal("<EMAIL>")), targets, allOf)
 	require.NoError(t, err)
 	resp.apply(targets, allOf)

@@ -2,6 +2,8 @@
 //!
 //! * `text/clean`: the clean technical corpus (code, logs, UUIDs, hashes, timestamps, ...)
 //!   as one 0.5 MB string;
+//! * `text/prose`: the prose and GenAI message categories of the clean corpus (39 KB), what
+//!   LLM calls mostly carry;
 //! * `text/dense`: the labelled PII corpus as one 1.8 MB string (a finding every ~370 bytes);
 //! * `values/clean`: the clean corpus value by value (per-call overhead included);
 //! * `json/messages`: GenAI message JSON (conversations of 1-4 KB turns of the clean corpus),
@@ -22,13 +24,19 @@ use llmo_schema::view::Batch;
 use llmo_schema::Stage;
 
 fn texts(name: &str) -> Vec<String> {
+    texts_of(name, |_| true)
+}
+
+/// The texts of a corpus whose category `keep` accepts.
+fn texts_of(name: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(path)
         .unwrap()
         .lines()
-        .map(|l| {
+        .filter_map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            v["text"].as_str().unwrap().to_string()
+            keep(v["category"].as_str().unwrap_or(""))
+                .then(|| v["text"].as_str().unwrap().to_string())
         })
         .collect()
 }
@@ -41,6 +49,8 @@ fn bench(c: &mut Criterion) {
     let engine = Engine::new(&cold).unwrap();
     let clean = texts("clean.jsonl");
     let dense = texts("pii.jsonl");
+    // what LLM calls mostly carry: the prose and message JSON of the clean corpus
+    let prose_blob = texts_of("clean.jsonl", |c| c == "prose" || c == "genai_messages").join("\n");
     let clean_blob = clean.join("\n");
     let dense_blob = dense.join("\n");
     // conversations of W1-sized turns: 1-4 KB of text each, alternating roles
@@ -63,6 +73,10 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(clean_blob.len() as u64));
     g.bench_function("text/clean", |b| {
         b.iter(|| engine.redact_text(&clean_blob, &mut Tally::default()))
+    });
+    g.throughput(Throughput::Bytes(prose_blob.len() as u64));
+    g.bench_function("text/prose", |b| {
+        b.iter(|| engine.redact_text(&prose_blob, &mut Tally::default()))
     });
     g.throughput(Throughput::Bytes(dense_blob.len() as u64));
     g.bench_function("text/dense", |b| {
